@@ -1,0 +1,80 @@
+/** Configuration from the environment (and an optional .env), validated once at start. */
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalSecret = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+export const ConfigSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATA_DIR: z.string().min(1).default('./.advisor-data'),
+    /** Folder of the curated dataset; a deployment may point at its own copy. */
+    KNOWLEDGE_DIR: z.string().min(1).default('./data'),
+    INTENTS_DIR: z.string().min(1).default('./intents'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Idle time after which an unfinished dialogue is closed. */
+    DIALOG_IDLE_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+    DEFAULT_LOCALE: z.enum(['en', 'de', 'sv']).default('en'),
+    SLACK_BOT_TOKEN: optionalSecret.pipe(z.string().startsWith('xoxb-', 'a bot token starting with "xoxb-"').optional()),
+    SLACK_SIGNING_SECRET: optionalSecret,
+    SLACK_APP_TOKEN: optionalSecret.pipe(z.string().startsWith('xapp-', 'an app-level token starting with "xapp-"').optional()),
+    SLACK_API_URL: optionalSecret.pipe(z.string().url('an absolute URL such as https://slack.com/api/').optional()),
+    MICROSOFT_APP_ID: optionalSecret,
+    MICROSOFT_APP_PASSWORD: optionalSecret,
+    MICROSOFT_APP_TENANT_ID: optionalSecret,
+  })
+  .superRefine((c, ctx) => {
+    if (Boolean(c.SLACK_BOT_TOKEN) !== Boolean(c.SLACK_SIGNING_SECRET) && !c.SLACK_APP_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.SLACK_BOT_TOKEN ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN'],
+        message: 'Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)',
+      });
+    }
+    if (Boolean(c.MICROSOFT_APP_ID) !== Boolean(c.MICROSOFT_APP_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.MICROSOFT_APP_ID ? 'MICROSOFT_APP_PASSWORD' : 'MICROSOFT_APP_ID'],
+        message: 'Teams needs both MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD',
+      });
+    }
+  });
+
+export type Config = z.infer<typeof ConfigSchema> & {
+  slackEnabled: boolean;
+  teamsEnabled: boolean;
+};
+
+/** Thrown when the environment is invalid; the message names each bad variable. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable and what it expects. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every variable.`);
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    DATA_DIR: path.resolve(c.DATA_DIR),
+    KNOWLEDGE_DIR: path.resolve(c.KNOWLEDGE_DIR),
+    INTENTS_DIR: path.resolve(c.INTENTS_DIR),
+    slackEnabled: Boolean((c.SLACK_BOT_TOKEN && c.SLACK_SIGNING_SECRET) || (c.SLACK_BOT_TOKEN && c.SLACK_APP_TOKEN)),
+    teamsEnabled: Boolean(c.MICROSOFT_APP_ID && c.MICROSOFT_APP_PASSWORD),
+  };
+}
+
+/** Loads ./.env (if present) into process.env without overriding variables already set. */
+export async function loadDotEnv(file = '.env'): Promise<void> {
+  const { default: dotenv } = await import('dotenv');
+  dotenv.config({ path: file, quiet: true });
+}

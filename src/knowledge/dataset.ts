@@ -1,0 +1,232 @@
+/** Loads data/, validates every file with its zod schema, and checks every cross-reference and the coverage targets. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import {
+  DATA_KINDS,
+  TOPICS,
+  type Agency,
+  type Barrier,
+  type DataKind,
+  type Fact,
+  type Insight,
+  type KeyArea,
+  type RootCause,
+  type Solution,
+  type Source,
+  type Topic,
+} from './schema.js';
+
+export interface Dataset {
+  sources: Source[];
+  keyAreas: KeyArea[];
+  barriers: Barrier[];
+  rootCauses: RootCause[];
+  solutions: Solution[];
+  agencies: Agency[];
+  facts: Fact[];
+  insights: Insight[];
+}
+
+/** One problem found in the data: the file, the record id (when known) and what is wrong. */
+export interface DataProblem {
+  file: string;
+  id?: string;
+  problem: string;
+}
+
+/** Thrown when data/ is invalid; its message lists every problem, one per line. */
+export class DatasetError extends Error {
+  readonly code = 'DATA_INVALID';
+  constructor(readonly problems: DataProblem[]) {
+    super(`The dataset is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map(formatProblem).join('\n')}`);
+  }
+}
+
+export function formatProblem(p: DataProblem): string {
+  return `  ${p.file}${p.id ? ` [${p.id}]` : ''}: ${p.problem}`;
+}
+
+/** Coverage a user expects from the advisor: per topic at least this many of each kind. */
+export const COVERAGE_TARGETS = { barriers: 4, solutions: 4, agencies: 5 } as const;
+
+interface Located<T> {
+  record: T;
+  file: string;
+}
+
+/** Reads and validates data/; throws DatasetError listing every problem found. */
+export function loadDataset(dir: string): Dataset {
+  const { dataset, problems } = inspectDataset(dir);
+  if (problems.length > 0) throw new DatasetError(problems);
+  return dataset;
+}
+
+/** Reads and validates data/ and returns the dataset with every problem found (empty when valid). */
+export function inspectDataset(dir: string): { dataset: Dataset; problems: DataProblem[] } {
+  const problems: DataProblem[] = [];
+  const located = {} as { [K in DataKind]: Located<z.infer<(typeof DATA_KINDS)[K]['schema']>>[] };
+  for (const [kind, { dir: sub, schema }] of Object.entries(DATA_KINDS) as [DataKind, (typeof DATA_KINDS)[DataKind]][]) {
+    const folder = path.join(dir, sub);
+    const items: Located<unknown>[] = [];
+    let files: string[] = [];
+    try {
+      files = fs.readdirSync(folder).filter((f) => f.endsWith('.json')).sort();
+    } catch {
+      problems.push({ file: rel(dir, folder), problem: 'folder is missing or unreadable' });
+    }
+    for (const f of files) {
+      const file = path.join(folder, f);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+      } catch (e) {
+        problems.push({ file: rel(dir, file), problem: `not valid JSON: ${(e as Error).message}` });
+        continue;
+      }
+      if (!Array.isArray(raw)) {
+        problems.push({ file: rel(dir, file), problem: 'must be a JSON array of records' });
+        continue;
+      }
+      raw.forEach((item, index) => {
+        const parsed = (schema as z.ZodType).safeParse(item);
+        const id = typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : `#${index}`;
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) {
+            problems.push({ file: rel(dir, file), id, problem: `${issue.path.join('.') || '(record)'}: ${issue.message}` });
+          }
+        } else {
+          items.push({ record: parsed.data, file: rel(dir, file) });
+        }
+      });
+    }
+    (located as Record<DataKind, Located<unknown>[]>)[kind] = items;
+  }
+  problems.push(...checkReferences(located));
+  const dataset = Object.fromEntries(
+    Object.entries(located).map(([k, v]) => [k, v.map((x) => x.record)]),
+  ) as unknown as Dataset;
+  problems.push(...checkCoverage(dataset));
+  return { dataset, problems };
+}
+
+function rel(base: string, p: string): string {
+  return path.join(path.basename(base), path.relative(base, p));
+}
+
+function checkReferences(d: { [K in DataKind]: Located<z.infer<(typeof DATA_KINDS)[K]['schema']>>[] }): DataProblem[] {
+  const problems: DataProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const kind of Object.keys(d) as DataKind[]) {
+    for (const { record, file } of d[kind] as Located<{ id: string }>[]) {
+      const other = seen.get(record.id);
+      if (other) problems.push({ file, id: record.id, problem: `duplicate id (also in ${other})` });
+      else seen.set(record.id, file);
+    }
+  }
+  const sources = new Map(d.sources.map(({ record }) => [record.id, record]));
+  const barrierIds = new Set(d.barriers.map((x) => x.record.id));
+  const rootCauseIds = new Set(d.rootCauses.map((x) => x.record.id));
+  const keyAreas = new Map(d.keyAreas.map(({ record }) => [record.id, record]));
+  const subAreaIds = new Set(d.keyAreas.flatMap(({ record }) => record.subAreas.map((s) => s.id)));
+  for (const { record } of d.keyAreas) {
+    for (const s of record.subAreas) {
+      if (seen.has(s.id)) problems.push({ file: 'key-areas', id: s.id, problem: 'sub-area id collides with another id' });
+    }
+  }
+
+  const cited = [...d.barriers, ...d.rootCauses, ...d.solutions, ...d.facts, ...d.insights, ...d.keyAreas] as Located<{
+    id: string;
+    cite: { source: string; section: string };
+  }>[];
+  for (const { record, file } of cited) {
+    const source = sources.get(record.cite.source);
+    if (!source) problems.push({ file, id: record.id, problem: `cite.source "${record.cite.source}" is not a source in sources/` });
+    else if (!source.sections.includes(record.cite.section)) {
+      problems.push({ file, id: record.id, problem: `cite.section "${record.cite.section}" is not listed in the sections of source "${source.id}"` });
+    }
+  }
+  for (const { record, file } of d.barriers) {
+    if (record.keyArea && !keyAreas.has(record.keyArea)) problems.push({ file, id: record.id, problem: `keyArea "${record.keyArea}" does not exist` });
+    if (record.subArea) {
+      if (!subAreaIds.has(record.subArea)) problems.push({ file, id: record.id, problem: `subArea "${record.subArea}" does not exist` });
+      else if (record.keyArea && !keyAreas.get(record.keyArea)?.subAreas.some((s) => s.id === record.subArea)) {
+        problems.push({ file, id: record.id, problem: `subArea "${record.subArea}" is not under keyArea "${record.keyArea}"` });
+      }
+    }
+    if (record.rank !== undefined && !record.ranking) problems.push({ file, id: record.id, problem: 'rank needs the name of its ranking' });
+  }
+  for (const { record, file } of d.rootCauses) {
+    for (const b of record.barriers) if (!barrierIds.has(b)) problems.push({ file, id: record.id, problem: `barrier "${b}" does not exist` });
+  }
+  for (const { record, file } of d.solutions) {
+    for (const b of record.barriers) if (!barrierIds.has(b)) problems.push({ file, id: record.id, problem: `barrier "${b}" does not exist` });
+    for (const r of record.rootCauses) if (!rootCauseIds.has(r)) problems.push({ file, id: record.id, problem: `root cause "${r}" does not exist` });
+  }
+  const urls = new Map<string, string>();
+  for (const { record, file } of d.agencies) {
+    const prior = urls.get(record.url);
+    if (prior) problems.push({ file, id: record.id, problem: `URL ${record.url} is also used by ${prior}` });
+    urls.set(record.url, record.id);
+  }
+  return problems;
+}
+
+/** Counts per topic of barriers, solutions and agencies. */
+export function topicCounts(d: Dataset): Record<Topic, { barriers: number; solutions: number; agencies: number }> {
+  const counts = Object.fromEntries(TOPICS.map((t) => [t, { barriers: 0, solutions: 0, agencies: 0 }])) as Record<
+    Topic,
+    { barriers: number; solutions: number; agencies: number }
+  >;
+  for (const b of d.barriers) for (const t of b.topics) counts[t].barriers++;
+  for (const s of d.solutions) for (const t of s.topics) counts[t].solutions++;
+  for (const a of d.agencies) for (const t of a.topics) counts[t].agencies++;
+  return counts;
+}
+
+function checkCoverage(d: Dataset): DataProblem[] {
+  const problems: DataProblem[] = [];
+  const counts = topicCounts(d);
+  for (const t of TOPICS) {
+    for (const kind of ['barriers', 'solutions', 'agencies'] as const) {
+      if (counts[t][kind] < COVERAGE_TARGETS[kind]) {
+        problems.push({ file: `data/${kind}`, problem: `topic "${t}" has ${counts[t][kind]} ${kind}; at least ${COVERAGE_TARGETS[kind]} are needed` });
+      }
+    }
+  }
+  return problems;
+}
+
+/** Indexes by id, for answers and dialogues. */
+export class Knowledge {
+  readonly barrierById: Map<string, Barrier>;
+  readonly rootCauseById: Map<string, RootCause>;
+  readonly solutionById: Map<string, Solution>;
+  readonly sourceById: Map<string, Source>;
+  /** Root causes of each barrier. */
+  readonly rootCausesOfBarrier: Map<string, RootCause[]>;
+
+  constructor(readonly data: Dataset) {
+    this.barrierById = new Map(data.barriers.map((b) => [b.id, b]));
+    this.rootCauseById = new Map(data.rootCauses.map((r) => [r.id, r]));
+    this.solutionById = new Map(data.solutions.map((s) => [s.id, s]));
+    this.sourceById = new Map(data.sources.map((s) => [s.id, s]));
+    this.rootCausesOfBarrier = new Map();
+    for (const rc of data.rootCauses) {
+      for (const b of rc.barriers) this.rootCausesOfBarrier.set(b, [...(this.rootCausesOfBarrier.get(b) ?? []), rc]);
+    }
+  }
+
+  /** Solutions that address a root cause, or else its barriers. */
+  solutionsFor(ref: { rootCause?: string; barrier?: string }): Solution[] {
+    return this.data.solutions.filter(
+      (s) => (ref.rootCause && s.rootCauses.includes(ref.rootCause)) || (ref.barrier && s.barriers.includes(ref.barrier)),
+    );
+  }
+
+  /** "Source: title, section" for a citation. */
+  citation(cite: { source: string; section: string }): string {
+    const s = this.sourceById.get(cite.source);
+    return s ? `${s.title} (${s.author}, ${s.year}), ${cite.section}` : `${cite.source}, ${cite.section}`;
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Retrieval over the dataset: Okapi BM25 on stemmed text, using natural's TfIdf for term statistics.
+ * Built once at start; a query costs one pass over a few hundred short documents.
+ */
+import TfIdf from 'natural/lib/natural/tfidf/tfidf.js';
+import { stemmedTerms, type Lang } from '../nlu/text.js';
+import type { Dataset } from './dataset.js';
+import type { Agency, Barrier, Insight, Solution, Topic } from './schema.js';
+
+export interface Scored<T> {
+  item: T;
+  score: number;
+}
+
+export interface RetrievalQuery {
+  text: string;
+  lang?: Lang;
+  topic?: Topic;
+  /** ISO alpha-2; agencies of that country come first, EU-wide ones always qualify. */
+  country?: string;
+  limit?: number;
+}
+
+export interface RetrievalResult {
+  barriers: Scored<Barrier>[];
+  solutions: Scored<Solution>[];
+  agencies: Scored<Agency>[];
+  insights: Scored<Insight>[];
+}
+
+type Doc =
+  | { kind: 'barrier'; item: Barrier }
+  | { kind: 'solution'; item: Solution }
+  | { kind: 'agency'; item: Agency }
+  | { kind: 'insight'; item: Insight };
+
+const K1 = 1.2;
+const B = 0.75;
+/** Weight of a topic match relative to text relevance: a matching topic lifts an item, text decides among them. */
+const TOPIC_BONUS = 1.5;
+
+/** Importance order among barriers with equal text relevance: the focus group's critical ones first. */
+function barrierPrior(b: Barrier): number {
+  if (b.importance === 'critical') return 0.6;
+  if (b.importance === 'most') return 0.4;
+  if (b.rank !== undefined) return 0.5 - b.rank * 0.03;
+  if (b.importance === 'least') return 0;
+  return 0.2;
+}
+
+function docText(d: Doc): { en: string; original?: { lang: Lang; text: string } } {
+  switch (d.kind) {
+    case 'barrier':
+      return { en: [d.item.text, d.item.detail, d.item.sectors?.join(' ')].filter(Boolean).join(' '), original: d.item.original };
+    case 'solution':
+      return { en: [d.item.text, d.item.detail].filter(Boolean).join(' '), original: d.item.original };
+    case 'agency':
+      return { en: `${d.item.name} ${d.item.offers}` };
+    case 'insight':
+      return { en: `${d.item.title} ${d.item.text} ${(d.item.pros ?? []).join(' ')} ${(d.item.cons ?? []).join(' ')}`, original: d.item.original };
+  }
+}
+
+export class RetrievalIndex {
+  private readonly docs: Doc[] = [];
+  private readonly tfidf = new TfIdf();
+  private readonly lengths: number[] = [];
+  private readonly avgLength: number;
+
+  constructor(data: Dataset) {
+    for (const item of data.barriers) this.docs.push({ kind: 'barrier', item });
+    for (const item of data.solutions) this.docs.push({ kind: 'solution', item });
+    for (const item of data.agencies) this.docs.push({ kind: 'agency', item });
+    for (const item of data.insights) this.docs.push({ kind: 'insight', item });
+    for (const d of this.docs) {
+      const { en, original } = docText(d);
+      const terms = [...stemmedTerms(en, 'en'), ...(original ? stemmedTerms(original.text, original.lang) : [])];
+      this.tfidf.addDocument(terms);
+      this.lengths.push(terms.length);
+    }
+    this.avgLength = this.lengths.reduce((a, b) => a + b, 0) / Math.max(1, this.lengths.length);
+  }
+
+  /** BM25 of each document for the query terms. */
+  private bm25(terms: string[]): Float64Array {
+    const scores = new Float64Array(this.docs.length);
+    const unique = [...new Set(terms)];
+    for (const term of unique) {
+      // natural's idf is 1 + ln(N / (1 + df)); it is positive for all but the commonest terms.
+      const idf = Math.max(0, this.tfidf.idf(term));
+      if (idf === 0) continue;
+      for (let i = 0; i < this.docs.length; i++) {
+        const tf = TfIdf.tf(term, this.tfidf.documents[i]!);
+        if (tf === 0) continue;
+        const norm = tf + K1 * (1 - B + (B * this.lengths[i]!) / this.avgLength);
+        scores[i]! += (idf * (tf * (K1 + 1))) / norm;
+      }
+    }
+    return scores;
+  }
+
+  /** The best barriers, solutions, agencies and insights for a question, optionally within a topic and country. */
+  search(q: RetrievalQuery): RetrievalResult {
+    const lang = q.lang ?? 'en';
+    // Non-English questions are also stemmed as English: codes, brand names and loanwords (ISO, CE, export) match either way.
+    const terms = lang === 'en' ? stemmedTerms(q.text, 'en') : [...stemmedTerms(q.text, lang), ...stemmedTerms(q.text, 'en')];
+    const text = this.bm25(terms);
+    const limit = q.limit ?? 5;
+    const result: RetrievalResult = { barriers: [], solutions: [], agencies: [], insights: [] };
+    this.docs.forEach((d, i) => {
+      const topics: readonly Topic[] = d.item.topics;
+      const onTopic = q.topic ? topics.includes(q.topic) : true;
+      const relevance = text[i]!;
+      if (!onTopic && relevance === 0) return;
+      const topicBonus = q.topic && onTopic ? TOPIC_BONUS : 0;
+      switch (d.kind) {
+        case 'barrier':
+          if (onTopic || relevance > 0) result.barriers.push({ item: d.item, score: relevance + topicBonus + barrierPrior(d.item) });
+          break;
+        case 'solution':
+          result.solutions.push({ item: d.item, score: relevance + topicBonus + (d.item.rootCauses.length > 0 ? 0.3 : 0) });
+          break;
+        case 'insight':
+          result.insights.push({ item: d.item, score: relevance + topicBonus });
+          break;
+        case 'agency': {
+          const a = d.item;
+          if (a.scope !== 'EU' && a.scope !== q.country) return;
+          if (q.topic && !onTopic) return;
+          // National agencies first when the user's country is known: they speak the language and know local schemes.
+          const national = a.scope === q.country ? 2 : 0;
+          const verified = a.verification === 'verified' ? 0.2 : 0;
+          result.agencies.push({ item: a, score: relevance * 0.5 + topicBonus + national + verified });
+          break;
+        }
+      }
+    });
+    const top = <T>(xs: Scored<T>[]) => xs.sort((a, b) => b.score - a.score).slice(0, limit);
+    return {
+      barriers: top(result.barriers),
+      solutions: top(result.solutions),
+      agencies: top(result.agencies),
+      insights: top(result.insights),
+    };
+  }
+
+  /** Text relevance alone, for the 5-Whys quick picks: root causes and barriers closest to what the user wrote. */
+  textScores(text: string, lang: Lang): Map<string, number> {
+    const terms = lang === 'en' ? stemmedTerms(text, 'en') : [...stemmedTerms(text, lang), ...stemmedTerms(text, 'en')];
+    const s = this.bm25(terms);
+    const out = new Map<string, number>();
+    this.docs.forEach((d, i) => {
+      if (s[i]! > 0) out.set(d.item.id, s[i]!);
+    });
+    return out;
+  }
+}

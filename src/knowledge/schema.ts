@@ -1,0 +1,190 @@
+/** Zod schemas for every file under data/. The dataset is validated at load; nothing unvalidated reaches the advisor. */
+import { z } from 'zod';
+
+/** The advisor topics; intent names of the domain intents use the same words. */
+export const TOPICS = [
+  'markets',
+  'trade_rules',
+  'certification',
+  'financing',
+  'clusters',
+  'skills',
+  'digital_marketing',
+  'strategy',
+] as const;
+export const Topic = z.enum(TOPICS);
+export type Topic = z.infer<typeof Topic>;
+
+/** The four barrier headings of the social-media blog post (seed 004). */
+export const BarrierHeading = z.enum(['psychological', 'organisational', 'operational', 'product_market']);
+export type BarrierHeading = z.infer<typeof BarrierHeading>;
+
+/** Who acts on a solution. */
+export const Actor = z.enum(['sme', 'cluster', 'government', 'consultant']);
+export type Actor = z.infer<typeof Actor>;
+
+const Id = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'ids are lowercase kebab-case, e.g. "give-b-digital-skills"');
+
+/** Where a record comes from: a source id from sources.json and the section of that document. */
+export const Citation = z.strictObject({
+  source: Id,
+  section: z.string().min(1),
+  /** Line range in the seed file, e.g. "120-134", where it helps a reviewer. */
+  lines: z
+    .string()
+    .regex(/^\d+(-\d+)?$/)
+    .optional(),
+});
+export type Citation = z.infer<typeof Citation>;
+
+/** Wording in the source's own language, kept beside the English text. */
+export const Original = z.strictObject({
+  lang: z.enum(['de', 'sv']),
+  text: z.string().min(1),
+});
+
+export const HttpsUrl = z
+  .string()
+  .url()
+  .refine((u) => u.startsWith('https://'), 'must be an https:// URL');
+
+export const Source = z.strictObject({
+  id: Id,
+  /** File name under ../shared/seeds/ */
+  file: z.string().regex(/^\d{3}_[0-9a-f]+\.txt$/),
+  title: z.string().min(1),
+  author: z.string().min(1),
+  year: z.number().int().min(1990).max(2030),
+  lang: z.enum(['en', 'de', 'sv']),
+  sections: z.array(z.string().min(1)).min(1),
+});
+export type Source = z.infer<typeof Source>;
+
+export const SubArea = z.strictObject({ id: Id, name: z.string().min(1) });
+export const KeyArea = z.strictObject({
+  id: Id,
+  name: z.string().min(1),
+  subAreas: z.array(SubArea).min(1),
+  cite: Citation,
+});
+export type KeyArea = z.infer<typeof KeyArea>;
+
+export const Barrier = z.strictObject({
+  id: Id,
+  text: z.string().min(1),
+  original: Original.optional(),
+  /** Longer explanation in English, when the source gives one. */
+  detail: z.string().min(1).optional(),
+  keyArea: Id.optional(),
+  subArea: Id.optional(),
+  /** GIVE focus group: voted most or least important; "critical" marks the barriers of the root-cause table. */
+  importance: z.enum(['most', 'least', 'critical']).optional(),
+  /** Rank in a source's ranking (1 = most severe), with the ranking's name. */
+  rank: z.number().int().positive().optional(),
+  ranking: z.string().min(1).optional(),
+  /** internal/external and home/foreign, where the source classifies the barrier so. */
+  origin: z.enum(['internal', 'external']).optional(),
+  location: z.enum(['home', 'foreign']).optional(),
+  heading: BarrierHeading,
+  topics: z.array(Topic).min(1),
+  sectors: z.array(z.string().min(1)).optional(),
+  cite: Citation,
+});
+export type Barrier = z.infer<typeof Barrier>;
+
+export const RootCause = z.strictObject({
+  id: Id,
+  barriers: z.array(Id).min(1),
+  text: z.string().min(1),
+  original: Original.optional(),
+  cite: Citation,
+});
+export type RootCause = z.infer<typeof RootCause>;
+
+export const Solution = z.strictObject({
+  id: Id,
+  text: z.string().min(1),
+  original: Original.optional(),
+  detail: z.string().min(1).optional(),
+  barriers: z.array(Id),
+  rootCauses: z.array(Id),
+  actors: z.array(Actor).min(1),
+  topics: z.array(Topic).min(1),
+  cite: Citation,
+});
+export type Solution = z.infer<typeof Solution>;
+
+/** ISO 3166-1 alpha-2, or "EU" for EU-wide agencies. */
+export const Scope = z.string().regex(/^(EU|[A-Z]{2})$/, 'scope is "EU" or an ISO 3166-1 alpha-2 country code');
+
+export const Agency = z.strictObject({
+  id: Id,
+  name: z.string().min(1),
+  scope: Scope,
+  /** Region within the country, e.g. "Flanders", when the agency only serves part of it. */
+  region: z.string().min(1).optional(),
+  topics: z.array(Topic).min(1),
+  url: HttpsUrl,
+  offers: z.string().min(1),
+  /** "verified"/"likely" as in ../shared/agencies.json; "official" for an address added here and listed in test/knowledge/reviewed-urls.test.ts. */
+  verification: z.enum(['verified', 'likely', 'official']),
+});
+export type Agency = z.infer<typeof Agency>;
+
+export const Fact = z.strictObject({
+  id: Id,
+  /** The figure as the source states it, e.g. "49%". */
+  figure: z.string().min(1),
+  text: z.string().min(1),
+  original: Original.optional(),
+  population: z.string().min(1),
+  year: z.string().regex(/^\d{4}(-\d{4})?$/),
+  topics: z.array(Topic),
+  cite: Citation,
+});
+export type Fact = z.infer<typeof Fact>;
+
+/** Other curated knowledge: motives, entry modes, expansion patterns, support needs, policy recommendations, competences, what clusters do, social media. */
+export const InsightKind = z.enum([
+  'motive',
+  'entry_mode',
+  'expansion_pattern',
+  'support_need',
+  'policy_recommendation',
+  'competence',
+  'cluster_role',
+  'social_media',
+  'barrier_heading',
+]);
+export const Insight = z.strictObject({
+  id: Id,
+  kind: InsightKind,
+  title: z.string().min(1),
+  text: z.string().min(1),
+  original: Original.optional(),
+  pros: z.array(z.string().min(1)).optional(),
+  cons: z.array(z.string().min(1)).optional(),
+  /** e.g. "cluster management" or "member" for cluster roles; "personal"/"organisational"/"market"/"institutional" for competences. */
+  level: z.string().min(1).optional(),
+  topics: z.array(Topic),
+  cite: Citation,
+});
+export type Insight = z.infer<typeof Insight>;
+
+/**
+ * Each kind of record lives in its own folder under data/, one or more JSON files per folder
+ * (one per source, so curators of different documents never edit the same file). Every file is an array.
+ */
+export const DATA_KINDS = {
+  sources: { dir: 'sources', schema: Source },
+  keyAreas: { dir: 'key-areas', schema: KeyArea },
+  barriers: { dir: 'barriers', schema: Barrier },
+  rootCauses: { dir: 'root-causes', schema: RootCause },
+  solutions: { dir: 'solutions', schema: Solution },
+  agencies: { dir: 'agencies', schema: Agency },
+  facts: { dir: 'facts', schema: Fact },
+  insights: { dir: 'insights', schema: Insight },
+} as const;
+export type DataKind = keyof typeof DATA_KINDS;

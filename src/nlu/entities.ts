@@ -1,0 +1,184 @@
+/** Entity spotting: countries (ISO 3166-1 alpha-2), certifications and sectors, in English, German and Swedish. */
+import fs from 'node:fs';
+import path from 'node:path';
+import levenshtein from 'natural/lib/natural/distance/levenshtein_distance.js';
+import { z } from 'zod';
+import { fold } from './features.js';
+
+export interface Entity {
+  type: 'country' | 'certification' | 'sector';
+  value: string;
+  /** The words of the message that were recognised. */
+  text: string;
+}
+
+const GazetteerSchema = z.array(
+  z.strictObject({
+    code: z.string().regex(/^[A-Z]{2}$/),
+    forms: z.array(z.string().min(2)),
+    caseSensitive: z.array(z.string().min(2)).optional(),
+  }),
+);
+
+interface Span {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Word spans with their positions, so that multi-word names and the original wording can be reported. */
+function words(text: string): Span[] {
+  const out: Span[] = [];
+  for (const m of text.matchAll(/[\p{L}\p{N}.]+/gu)) {
+    const t = m[0].replace(/^\.+|\.+$/g, '');
+    if (t) out.push({ start: m.index, end: m.index + m[0].length, text: t });
+  }
+  return out;
+}
+
+/** Minimum length for typo-tolerant matching: shorter names are too easily confused with other words. */
+const FUZZY_MIN_LENGTH = 7;
+
+export class CountryGazetteer {
+  private readonly forms = new Map<string, string>();
+  private readonly caseSensitive = new Map<string, string>();
+  private readonly fuzzyForms: { form: string; code: string }[] = [];
+  private readonly maxWords: number;
+
+  constructor(entries: z.infer<typeof GazetteerSchema>) {
+    let maxWords = 1;
+    for (const e of entries) {
+      for (const f of e.forms) {
+        const key = fold(f.toLowerCase());
+        this.forms.set(key, e.code);
+        maxWords = Math.max(maxWords, key.split(' ').length);
+        if (!key.includes(' ') && key.length >= FUZZY_MIN_LENGTH) this.fuzzyForms.push({ form: key, code: e.code });
+      }
+      for (const f of e.caseSensitive ?? []) this.caseSensitive.set(f, e.code);
+    }
+    this.maxWords = maxWords;
+  }
+
+  static load(file: string): CountryGazetteer {
+    const parsed = GazetteerSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+    return new CountryGazetteer(parsed.data);
+  }
+
+  find(text: string): Entity[] {
+    const ws = words(text);
+    const found: Entity[] = [];
+    const used = new Set<number>();
+    for (let n = this.maxWords; n >= 1; n--) {
+      for (let i = 0; i + n <= ws.length; i++) {
+        if (Array.from({ length: n }, (_, k) => i + k).some((k) => used.has(k))) continue;
+        const slice = ws.slice(i, i + n);
+        const surface = text.slice(slice[0]!.start, slice[n - 1]!.end).replace(/[.]+$/, '');
+        const key = fold(slice.map((w) => w.text.toLowerCase()).join(' '));
+        const code = (n === 1 ? this.caseSensitive.get(slice[0]!.text) : undefined) ?? this.forms.get(key);
+        if (code) {
+          found.push({ type: 'country', value: code, text: surface });
+          for (let k = i; k < i + n; k++) used.add(k);
+        }
+      }
+    }
+    // Typos ("Germnay", "Schwedne") on longer single words only.
+    ws.forEach((w, i) => {
+      if (used.has(i) || w.text.length < FUZZY_MIN_LENGTH) return;
+      const key = fold(w.text.toLowerCase());
+      for (const { form, code } of this.fuzzyForms) {
+        if (form[0] !== key[0] || Math.abs(form.length - key.length) > 1) continue;
+        if (levenshtein.DamerauLevenshteinDistance(key, form) <= 1) {
+          found.push({ type: 'country', value: code, text: w.text });
+          used.add(i);
+          break;
+        }
+      }
+    });
+    return dedupe(found);
+  }
+}
+
+function dedupe(es: Entity[]): Entity[] {
+  const seen = new Set<string>();
+  return es.filter((e) => {
+    const k = `${e.type}:${e.value}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+const CERTIFICATIONS: { pattern: RegExp; value: (m: RegExpMatchArray) => string }[] = [
+  { pattern: /\bISO\s*\/\s*IEC\s*-?\s*(\d{4,5})(?:[-:]\d+)?/gi, value: (m) => `ISO/IEC ${m[1]}` },
+  { pattern: /\bISO\s*-?\s*(\d{3,5})(?:[-:]\d+)?/gi, value: (m) => `ISO ${m[1]}` },
+  { pattern: /\bIATF\s*-?\s*(16949)/gi, value: () => 'IATF 16949' },
+  { pattern: /\bIATF\b/gi, value: () => 'IATF 16949' },
+  { pattern: /\bCE\b(?:[-\s]?(?:marking|mark|label|kennzeichnung|zeichen|märkning|markning|märkt|märkta|certificate|certification|zertifizierung|certifiering))?/g, value: () => 'CE' },
+  { pattern: /\bce[-\s](?:marking|mark|kennzeichnung|zeichen|märkning|markning|certification)\b/gi, value: () => 'CE' },
+  { pattern: /\bUKCA\b/gi, value: () => 'UKCA' },
+  { pattern: /\bUL\b(?:\s*(\d{2,4}))?/g, value: (m) => (m[1] ? `UL ${m[1]}` : 'UL') },
+  { pattern: /\bRoHS\b/gi, value: () => 'RoHS' },
+  { pattern: /\bREACH\b/g, value: () => 'REACH' },
+  { pattern: /\bATEX\b/gi, value: () => 'ATEX' },
+  { pattern: /\bHACCP\b/gi, value: () => 'HACCP' },
+  { pattern: /\bGMP\b/g, value: () => 'GMP' },
+  { pattern: /\bFDA\b/g, value: () => 'FDA' },
+  { pattern: /\bCCC\b/g, value: () => 'CCC' },
+  { pattern: /\bMDR\b/g, value: () => 'MDR' },
+  { pattern: /\bIFS\b/g, value: () => 'IFS' },
+  { pattern: /\bBRC(?:GS)?\b/g, value: () => 'BRCGS' },
+  { pattern: /\bFSC\b/g, value: () => 'FSC' },
+  { pattern: /\bT[ÜU]V\b|\bTUEV\b/gi, value: () => 'TÜV' },
+  { pattern: /\bEN\s?(\d{3,5})(?:-\d+)?\b/g, value: (m) => `EN ${m[1]}` },
+  { pattern: /\bIEC\s?(\d{4,5})(?:-\d+)?\b/g, value: (m) => `IEC ${m[1]}` },
+  { pattern: /\bTISAX\b/gi, value: () => 'TISAX' },
+  { pattern: /\bEMAS\b/g, value: () => 'EMAS' },
+  { pattern: /\becolabel\b|\bumweltzeichen\b|\bmiljömärk\w*/gi, value: () => 'EU Ecolabel' },
+];
+
+/** Sectors with word-start patterns in English, German and Swedish. */
+const SECTORS: { value: string; pattern: RegExp }[] = [
+  { value: 'automotive', pattern: /\b(automotive|car\s?makers?|car\s?parts|oems?|tier[- ]?[12]|automobil\w*|autoindustrie|kfz\w*|fahrzeug\w*|zulieferer\w*|fordon\w*|bilindustri\w*|bilbransch\w*|underleverantör\w*)/giu },
+  { value: 'ict', pattern: /\b(ict|it\s?(?:company|firm|services|cluster|sector|branche|bolag|företag)|software\w*|saas|apps?\b|cloud|cyber\w*|ikt|it-\w+|mjukvar\w*|programvar\w*|digitalagentur|softwareentwickl\w*)/giu },
+  { value: 'green_tech', pattern: /\b(green\s?tech\w*|clean\s?tech\w*|renewabl\w*|solar\w*|wind\s?(?:power|energy|turbines?)|recycl\w*|circular|umwelttechn\w*|erneuerbar\w*|grön\s?teknik|miljöteknik|förnybar\w*|energieeffizien\w*|photovolt\w*|heat\s?pumps?|wärmepump\w*|värmepump\w*)/giu },
+  { value: 'food', pattern: /\b(food|beverages?|drinks?|dairy|bakery|lebensmittel\w*|nahrungsmittel\w*|getränke\w*|livsmedel\w*|mejeri\w*|dryck\w*)/giu },
+  { value: 'medtech', pattern: /\b(med\s?tech|medical\s?devices?|medizintechn\w*|medicinteknik\w*|diagnostics?|pharma\w*|läkemedel\w*)/giu },
+  { value: 'machinery', pattern: /\b(machinery|machine\s?build\w*|machine\s?tools?|maschinenbau\w*|maschinen\w*|werkzeugmaschin\w*|maskin\w*|verkstadsindustri\w*)/giu },
+  { value: 'textiles', pattern: /\b(textiles?|apparel|fashion|garments?|textil\w*|bekleidung\w*|kläder|mode\b)/giu },
+  { value: 'construction', pattern: /\b(construction|building\s?materials?|bau(?:branche|industrie|gewerbe|stoffe)\w*|bygg\w*)/giu },
+  { value: 'chemicals', pattern: /\b(chemicals?|chemistry|chemie\w*|kemi\w*|plastics?|kunststoff\w*)/giu },
+  { value: 'logistics', pattern: /\b(logistics|freight|spedition\w*|logistik\w*|frakt\w*)/giu },
+];
+
+function scanPatterns(text: string, type: Entity['type'], table: { pattern: RegExp; value: (m: RegExpMatchArray) => string }[]): Entity[] {
+  const out: Entity[] = [];
+  const taken: [number, number][] = [];
+  for (const { pattern, value } of table) {
+    for (const m of text.matchAll(pattern)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (taken.some(([s, e]) => start < e && end > s)) continue;
+      taken.push([start, end]);
+      out.push({ type, value: value(m), text: m[0].trim() });
+    }
+  }
+  return out;
+}
+
+export class EntityExtractor {
+  constructor(private readonly countries: CountryGazetteer) {}
+
+  static load(intentsDir: string): EntityExtractor {
+    return new EntityExtractor(CountryGazetteer.load(path.join(intentsDir, 'entities', 'countries.json')));
+  }
+
+  /** Every country, certification and sector mentioned, in the order: countries, certifications, sectors. */
+  extract(text: string): Entity[] {
+    return [
+      ...this.countries.find(text),
+      ...dedupe(scanPatterns(text, 'certification', CERTIFICATIONS)),
+      ...dedupe(scanPatterns(text, 'sector', SECTORS.map((s) => ({ pattern: s.pattern, value: () => s.value })))),
+    ];
+  }
+}

@@ -1,0 +1,48 @@
+/** Tokenising and stemming for English, German and Swedish, on natural's tokenizer and Porter stemmers. */
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
+import PorterStemmerDe from 'natural/lib/natural/stemmers/porter_stemmer_de.js';
+import PorterStemmerSv from 'natural/lib/natural/stemmers/porter_stemmer_sv.js';
+import { RegexpTokenizer } from 'natural/lib/natural/tokenizers/regexp_tokenizer.js';
+import { words as englishStopwords } from 'natural/lib/natural/util/stopwords.js';
+import { words as swedishStopwords } from 'natural/lib/natural/util/stopwords_sv.js';
+
+export const LANGS = ['en', 'de', 'sv'] as const;
+export type Lang = (typeof LANGS)[number];
+
+// natural's WordTokenizer splits on non-ASCII letters ("Förderung" → "F", "rderung"); a Unicode gap pattern keeps words whole.
+const tokenizer = new RegexpTokenizer({ pattern: /[^\p{L}\p{N}]+/u });
+
+const stemmers: Record<Lang, { stem(token: string): string }> = {
+  en: PorterStemmer,
+  de: PorterStemmerDe,
+  sv: PorterStemmerSv,
+};
+
+/** A short German list: natural's German stop words come from a large package we do not need here. */
+const germanStopwords = `aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes auch auf aus bei bin bis bist da damit dann das dass daß dein deine dem den denn der des dich die dies diese diesem diesen dieser dieses dir doch dort du durch ein eine einem einen einer eines er es etwas euch euer für gegen hab habe haben hat hatte hier hin hinter ich ihm ihn ihnen ihr ihre im in indem ins ist ja jede jedem jeden jeder jedes kann kein keine können man manche mein meine mich mir mit muss nach nicht nichts noch nun nur ob oder ohne sehr sein seine sich sie sind so solche soll sollte sondern sonst über um und uns unser unsere unter vom von vor wann war waren warum was weg weil welche wenn wer werde werden wie wieder will wir wird wo wollen würde zu zum zur zwar zwischen`.split(' ');
+
+export const STOPWORDS: Record<Lang, ReadonlySet<string>> = {
+  en: new Set(englishStopwords),
+  de: new Set(germanStopwords),
+  sv: new Set(swedishStopwords),
+};
+
+/** Lowercased word tokens (letters and digits of any script). */
+export function tokenize(text: string): string[] {
+  return tokenizer.tokenize(text.toLowerCase()).filter((t) => t.length > 0);
+}
+
+/** Stems one lowercased token with the language's Porter stemmer. */
+export function stem(token: string, lang: Lang): string {
+  // Porter stemmers are built for letters; leave numbers and codes such as "9001" or "iso9001" alone.
+  if (/\d/.test(token)) return token;
+  return stemmers[lang].stem(token);
+}
+
+/** Tokens, stop words removed, stemmed. */
+export function stemmedTerms(text: string, lang: Lang): string[] {
+  const stop = STOPWORDS[lang];
+  return tokenize(text)
+    .filter((t) => !stop.has(t))
+    .map((t) => stem(t, lang));
+}
