@@ -77,8 +77,10 @@ export interface Reply {
   context?: string;
   card?: ReplyCard;
   image?: ReplyImage;
-  /** Offer to post this reply to the whole channel (e.g. a finished 5-Whys summary). */
-  shareable?: boolean;
+  /** "channel" when the user asked to share this reply with everyone in the conversation (e.g. a 5-Whys summary). */
+  audience?: 'user' | 'channel';
+  /** A document to download or upload (e.g. a Markdown export). */
+  file?: { name: string; mimeType: string; content: string };
 }
 
 /** What the core returns for one inbound event. */

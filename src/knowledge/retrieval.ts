@@ -5,7 +5,7 @@
 import TfIdf from 'natural/lib/natural/tfidf/tfidf.js';
 import { stemmedTerms, type Lang } from '../nlu/text.js';
 import type { Dataset } from './dataset.js';
-import type { Agency, Barrier, Insight, Solution, Topic } from './schema.js';
+import type { Agency, Barrier, Insight, RootCause, Solution, Topic } from './schema.js';
 
 export interface Scored<T> {
   item: T;
@@ -32,7 +32,8 @@ type Doc =
   | { kind: 'barrier'; item: Barrier }
   | { kind: 'solution'; item: Solution }
   | { kind: 'agency'; item: Agency }
-  | { kind: 'insight'; item: Insight };
+  | { kind: 'insight'; item: Insight }
+  | { kind: 'rootCause'; item: RootCause };
 
 const K1 = 1.2;
 const B = 0.75;
@@ -56,6 +57,8 @@ function docText(d: Doc): { en: string; original?: { lang: Lang; text: string } 
       return { en: [d.item.text, d.item.detail].filter(Boolean).join(' '), original: d.item.original };
     case 'agency':
       return { en: `${d.item.name} ${d.item.offers}` };
+    case 'rootCause':
+      return { en: d.item.text, original: d.item.original };
     case 'insight':
       return { en: `${d.item.title} ${d.item.text} ${(d.item.pros ?? []).join(' ')} ${(d.item.cons ?? []).join(' ')}`, original: d.item.original };
   }
@@ -66,12 +69,16 @@ export class RetrievalIndex {
   private readonly tfidf = new TfIdf();
   private readonly lengths: number[] = [];
   private readonly avgLength: number;
+  /** Root causes carry no topics of their own; they inherit those of their barriers. */
+  private readonly barrierTopics: Map<string, readonly Topic[]>;
 
   constructor(data: Dataset) {
     for (const item of data.barriers) this.docs.push({ kind: 'barrier', item });
     for (const item of data.solutions) this.docs.push({ kind: 'solution', item });
     for (const item of data.agencies) this.docs.push({ kind: 'agency', item });
     for (const item of data.insights) this.docs.push({ kind: 'insight', item });
+    for (const item of data.rootCauses) this.docs.push({ kind: 'rootCause', item });
+    this.barrierTopics = new Map(data.barriers.map((b) => [b.id, b.topics]));
     for (const d of this.docs) {
       const { en, original } = docText(d);
       const terms = [...stemmedTerms(en, 'en'), ...(original ? stemmedTerms(original.text, original.lang) : [])];
@@ -108,6 +115,7 @@ export class RetrievalIndex {
     const limit = q.limit ?? 5;
     const result: RetrievalResult = { barriers: [], solutions: [], agencies: [], insights: [] };
     this.docs.forEach((d, i) => {
+      if (d.kind === 'rootCause') return;
       const topics: readonly Topic[] = d.item.topics;
       const onTopic = q.topic ? topics.includes(q.topic) : true;
       const relevance = text[i]!;
@@ -144,14 +152,22 @@ export class RetrievalIndex {
     };
   }
 
-  /** Text relevance alone, for the 5-Whys quick picks: root causes and barriers closest to what the user wrote. */
-  textScores(text: string, lang: Lang): Map<string, number> {
+  /** Root causes closest to what the user wrote (5-Whys quick picks); those of `barrierId` get a head start. */
+  closestRootCauses(text: string, lang: Lang, limit = 3, barrierId?: string): Scored<RootCause>[] {
     const terms = lang === 'en' ? stemmedTerms(text, 'en') : [...stemmedTerms(text, lang), ...stemmedTerms(text, 'en')];
-    const s = this.bm25(terms);
-    const out = new Map<string, number>();
+    const scores = this.bm25(terms);
+    const out: Scored<RootCause>[] = [];
     this.docs.forEach((d, i) => {
-      if (s[i]! > 0) out.set(d.item.id, s[i]!);
+      if (d.kind !== 'rootCause') return;
+      const own = barrierId && d.item.barriers.includes(barrierId) ? 1 : 0;
+      const score = scores[i]! + own;
+      if (score > 0) out.push({ item: d.item, score });
     });
-    return out;
+    return out.sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+
+  /** Topics of the barriers a root cause belongs to. */
+  topicsOfRootCause(rc: RootCause): Topic[] {
+    return [...new Set(rc.barriers.flatMap((b) => this.barrierTopics.get(b) ?? []))];
   }
 }

@@ -43,7 +43,7 @@ export const DEFAULT_CALIBRATION: Omit<Calibration, 'intentsHash' | 'fittedAt'> 
 };
 
 /** Training hyper-parameters, fixed so that evaluation and production train the same model. */
-export const INTENT_TRAINING: TrainingOptions = { epochs: 20, learningRate: 0.5, l2: 1e-5, seed: 7 };
+export const INTENT_TRAINING: TrainingOptions = { epochs: 8, learningRate: 0.5, l2: 1e-5, seed: 7 };
 
 /** Hash of the training data, so a stale calibration is noticed. */
 export function hashIntents(files: IntentFile[]): string {
@@ -57,7 +57,7 @@ class LanguageIdentifier {
   constructor(examples: Example[]) {
     this.model.train(
       examples.map((e) => ({ x: LanguageIdentifier.features(e.text), y: e.lang })),
-      { epochs: 8, learningRate: 0.5, l2: 1e-5, seed: 3 },
+      { epochs: 4, learningRate: 0.5, l2: 1e-5, seed: 3 },
     );
   }
 

@@ -32,11 +32,22 @@ export function tokenize(text: string): string[] {
   return tokenizer.tokenize(text.toLowerCase()).filter((t) => t.length > 0);
 }
 
+/** Stems are memoised per language: vocabulary repeats, and the Porter stemmers cost about 10 µs a word. */
+const stemCache: Record<Lang, Map<string, string>> = { en: new Map(), de: new Map(), sv: new Map() };
+const STEM_CACHE_LIMIT = 50_000;
+
 /** Stems one lowercased token with the language's Porter stemmer. */
 export function stem(token: string, lang: Lang): string {
   // Porter stemmers are built for letters; leave numbers and codes such as "9001" or "iso9001" alone.
   if (/\d/.test(token)) return token;
-  return stemmers[lang].stem(token);
+  const cache = stemCache[lang];
+  let out = cache.get(token);
+  if (out === undefined) {
+    out = stemmers[lang].stem(token);
+    // Bounded, so that a flood of unique junk words cannot grow memory without limit.
+    if (cache.size < STEM_CACHE_LIMIT) cache.set(token, out);
+  }
+  return out;
 }
 
 /** Tokens, stop words removed, stemmed. */

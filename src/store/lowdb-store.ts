@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Low } from 'lowdb';
+import { Low, Memory } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
@@ -24,6 +24,8 @@ export const STORE_FILE_NAME = 'store.json';
 export interface LowdbStoreOptions {
   /** Skip the inter-process lock (tests that simulate a crash open the file twice on purpose). */
   lock?: boolean;
+  /** How long to wait for another process's lock, in ms; a crashed holder's lock goes stale after 5 s. */
+  lockWaitMs?: number;
 }
 
 export class LowdbStore implements Store {
@@ -34,6 +36,12 @@ export class LowdbStore implements Store {
     readonly file: string,
     private readonly release: (() => Promise<void>) | undefined,
   ) {}
+
+  /** A store that lives in memory only, for one-shot commands such as `advisor ask` that must not touch saved data. */
+  static memory(): LowdbStore {
+    const db = new Low<Document>(new Memory<Document>(), { format: 'sme-advisor-store', version: 1, collections: {} });
+    return new LowdbStore(db, ':memory:', undefined);
+  }
 
   /** Opens (or creates) DATA_DIR/store.json. A corrupt or unreadable file throws StoreError naming it; it is never replaced. */
   static async open(dataDir: string, options: LowdbStoreOptions = {}): Promise<LowdbStore> {
@@ -48,8 +56,8 @@ export class LowdbStore implements Store {
       try {
         release = await lockfile.lock(path.dirname(file), {
           lockfilePath: `${file}.lock`,
-          stale: 10_000,
-          retries: { retries: 20, minTimeout: 100, maxTimeout: 1000 },
+          stale: 5_000,
+          retries: { retries: Math.ceil((options.lockWaitMs ?? 7_000) / 250), minTimeout: 250, maxTimeout: 250, factor: 1 },
         });
       } catch (cause) {
         throw new StoreError(
@@ -166,7 +174,7 @@ export class LowdbStore implements Store {
 
   async ping(): Promise<void> {
     if (this.closed) throw new StoreError('STORE_CLOSED', 'The store is closed');
-    await fs.access(this.file).catch(async () => this.flush());
+    if (this.file !== ':memory:') await fs.access(this.file).catch(async () => this.flush());
   }
 
   async close(): Promise<void> {

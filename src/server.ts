@@ -1,0 +1,60 @@
+/** The one HTTP server: health and readiness, the local web chat, and (when configured) the Slack and Teams endpoints. */
+import type http from 'node:http';
+import express, { type ErrorRequestHandler } from 'express';
+import type { AdvisorApp } from './app.js';
+import { webChatRouter } from './channels/web/routes.js';
+import type { Logger } from './logger.js';
+
+export interface RunningServer {
+  server: http.Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Builds the express application. */
+export function createHttpApp(app: AdvisorApp, logger: Logger): express.Express {
+  const web = express();
+  web.disable('x-powered-by');
+  web.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  web.get('/readyz', async (_req, res) => {
+    try {
+      await app.store.ping();
+      res.json({ status: 'ready' });
+    } catch (e) {
+      res.status(503).json({ status: 'unavailable', error: (e as Error).message });
+    }
+  });
+  web.use(webChatRouter(app.advisor));
+  web.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  // Body-parser errors (malformed JSON, too large) become clear 4xx answers; anything else is logged, never leaked.
+  const onError: ErrorRequestHandler = (err: { status?: number; type?: string; message?: string }, _req, res, _next) => {
+    if (err.type === 'entity.too.large') return void res.status(413).json({ error: 'request body too large' });
+    if (err.type === 'entity.parse.failed') return void res.status(400).json({ error: 'request body is not valid JSON' });
+    if (err.status && err.status >= 400 && err.status < 500) return void res.status(err.status).json({ error: err.message ?? 'bad request' });
+    logger.error({ err }, 'request failed');
+    res.status(500).json({ error: 'internal error; the request was not completed' });
+  };
+  web.use(onError);
+  return web;
+}
+
+/** Starts listening; resolves when the port is bound. */
+export function listen(web: express.Express, port: number, host: string): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    const server = web.listen(port, host);
+    server.once('error', reject);
+    server.once('listening', () => {
+      const address = server.address();
+      const bound = typeof address === 'object' && address ? address.port : port;
+      resolve({
+        server,
+        port: bound,
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      });
+    });
+  });
+}
