@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.advisor-data', 'coverage', 'src/channels/web/public'] },
+  { ignores: ['node_modules', '.advisor-data', 'coverage', 'dist', 'src/channels/web/public'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -21,9 +21,9 @@ export interface AdvisorApp {
 export async function createAdvisorApp(config: Config, logger: Logger, options: { store?: Store } = {}): Promise<AdvisorApp> {
   const knowledge = new Knowledge(loadDataset(config.KNOWLEDGE_DIR));
   const retrieval = new RetrievalIndex(knowledge.data);
-  const matcher = new Matcher({ intentsDir: config.INTENTS_DIR });
+  const matcher = new Matcher({ intentsDir: config.INTENTS_DIR, cacheDir: config.MODEL_CACHE_DIR });
   if (matcher.calibrationStale) logger.warn('intents/calibration.json was fitted on other training data; run `npm run advisor -- eval --write-calibration`');
   const store = options.store ?? (await LowdbStore.open(config.DATA_DIR));
-  const advisor = new Advisor({ store, matcher, knowledge, retrieval, logger, dialogIdleHours: config.DIALOG_IDLE_HOURS });
+  const advisor = new Advisor({ store, matcher, knowledge, retrieval, logger, dialogIdleHours: config.DIALOG_IDLE_HOURS, defaultLang: config.DEFAULT_LOCALE });
   return { advisor, store, matcher, knowledge, retrieval, close: () => store.close() };
 }

@@ -16,6 +16,8 @@ export const ConfigSchema = z
     /** Folder of the curated dataset; a deployment may point at its own copy. */
     KNOWLEDGE_DIR: z.string().min(1).default('./data'),
     INTENTS_DIR: z.string().min(1).default('./intents'),
+    /** Cache of the trained intent model, so restarts skip training; derived data, safe to delete. */
+    MODEL_CACHE_DIR: z.string().min(1).default('./node_modules/.cache/sme-advisor'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Idle time after which an unfinished dialogue is closed. */
     DIALOG_IDLE_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
@@ -68,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     DATA_DIR: path.resolve(c.DATA_DIR),
     KNOWLEDGE_DIR: path.resolve(c.KNOWLEDGE_DIR),
     INTENTS_DIR: path.resolve(c.INTENTS_DIR),
+    MODEL_CACHE_DIR: path.resolve(c.MODEL_CACHE_DIR),
     slackEnabled: Boolean((c.SLACK_BOT_TOKEN && c.SLACK_SIGNING_SECRET) || (c.SLACK_BOT_TOKEN && c.SLACK_APP_TOKEN)),
     teamsEnabled: Boolean(c.MICROSOFT_APP_ID && c.MICROSOFT_APP_PASSWORD),
   };

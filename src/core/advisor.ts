@@ -110,6 +110,8 @@ export interface AdvisorDeps {
   /** Injected so tests can move time (dialogue expiry). */
   clock?: () => Date;
   dialogIdleHours?: number;
+  /** Language assumed for short messages when the client sends no locale. */
+  defaultLang?: Lang;
   newId?: () => string;
 }
 
@@ -329,7 +331,7 @@ export class Advisor {
       return;
     }
 
-    const hint = localeLang(event.locale);
+    const hint = localeLang(event.locale) ?? this.deps.defaultLang;
     const c = this.deps.matcher.classify(text, hint);
     const decision = this.deps.matcher.decide(c);
     if (decision === 'reject') {

@@ -1,7 +1,7 @@
 /** Loads data/, validates every file with its zod schema, and checks every cross-reference and the coverage targets. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   DATA_KINDS,
   TOPICS,

@@ -26,6 +26,13 @@ export function seededRandom(seed: number): () => number {
 
 const SKIP_GRADIENT = 1e-3;
 
+export interface SerializedModel {
+  labels: string[];
+  features: string[];
+  weights: string;
+  bias: number[];
+}
+
 export class SoftmaxClassifier<L extends string> {
   private readonly featureIndex = new Map<string, number>();
   private weights: Float64Array = new Float64Array(0);
@@ -33,6 +40,30 @@ export class SoftmaxClassifier<L extends string> {
 
   constructor(readonly labels: readonly L[]) {
     this.bias = new Float64Array(labels.length);
+  }
+
+  /** A compact snapshot of the trained model (weights as base64 little-endian doubles). */
+  serialize(): SerializedModel {
+    const features = new Array<string>(this.featureIndex.size);
+    for (const [f, i] of this.featureIndex) features[i] = f;
+    return {
+      labels: [...this.labels],
+      features,
+      weights: Buffer.from(this.weights.buffer, this.weights.byteOffset, this.weights.byteLength).toString('base64'),
+      bias: [...this.bias],
+    };
+  }
+
+  /** Restores a snapshot; throws if it does not fit these labels. */
+  static restore<L extends string>(labels: readonly L[], m: SerializedModel): SoftmaxClassifier<L> {
+    if (m.labels.length !== labels.length || m.labels.some((l, i) => l !== labels[i])) throw new Error('model labels differ');
+    const c = new SoftmaxClassifier(labels);
+    m.features.forEach((f, i) => c.featureIndex.set(f, i));
+    const bytes = Buffer.from(m.weights, 'base64');
+    if (bytes.byteLength !== m.features.length * labels.length * 8) throw new Error('model weights have the wrong size');
+    c.weights = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    c.bias = Float64Array.from(m.bias);
+    return c;
   }
 
   /** Whether a feature was seen in training. */

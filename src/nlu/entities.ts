@@ -42,7 +42,11 @@ const FUZZY_MIN_LENGTH = 7;
 export class CountryGazetteer {
   private readonly forms = new Map<string, string>();
   private readonly caseSensitive = new Map<string, string>();
-  private readonly fuzzyForms: { form: string; code: string }[] = [];
+  /**
+   * Typo index (the SymSpell idea): every single-word form and each of its one-letter deletions point to the form.
+   * A word within one edit of a form shares at least one such key with it, so a lookup is a few map reads.
+   */
+  private readonly fuzzyIndex = new Map<string, { form: string; code: string }[]>();
   private readonly maxWords: number;
 
   constructor(entries: z.infer<typeof GazetteerSchema>) {
@@ -52,7 +56,13 @@ export class CountryGazetteer {
         const key = fold(f.toLowerCase());
         this.forms.set(key, e.code);
         maxWords = Math.max(maxWords, key.split(' ').length);
-        if (!key.includes(' ') && key.length >= FUZZY_MIN_LENGTH) this.fuzzyForms.push({ form: key, code: e.code });
+        if (!key.includes(' ') && key.length >= FUZZY_MIN_LENGTH) {
+          for (const variant of deletions(key)) {
+            const bucket = this.fuzzyIndex.get(variant) ?? [];
+            bucket.push({ form: key, code: e.code });
+            this.fuzzyIndex.set(variant, bucket);
+          }
+        }
       }
       for (const f of e.caseSensitive ?? []) this.caseSensitive.set(f, e.code);
     }
@@ -86,17 +96,22 @@ export class CountryGazetteer {
     ws.forEach((w, i) => {
       if (used.has(i) || w.text.length < FUZZY_MIN_LENGTH) return;
       const key = fold(w.text.toLowerCase());
-      for (const { form, code } of this.fuzzyForms) {
-        if (form[0] !== key[0] || Math.abs(form.length - key.length) > 1) continue;
-        if (levenshtein.DamerauLevenshteinDistance(key, form) <= 1) {
-          found.push({ type: 'country', value: code, text: w.text });
-          used.add(i);
-          break;
-        }
+      const candidates = deletions(key).flatMap((v) => this.fuzzyIndex.get(v) ?? []);
+      const hit = candidates.find(({ form }) => levenshtein.DamerauLevenshteinDistance(key, form) <= 1);
+      if (hit) {
+        found.push({ type: 'country', value: hit.code, text: w.text });
+        used.add(i);
       }
     });
     return dedupe(found);
   }
+}
+
+/** The word itself and every variant with one letter deleted. */
+function deletions(word: string): string[] {
+  const out = [word];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
 }
 
 function dedupe(es: Entity[]): Entity[] {

@@ -12,7 +12,7 @@ export interface FeatureOptions {
   bigramWeight: number;
 }
 
-export const DEFAULT_FEATURES: FeatureOptions = { charWeight: 0.5, charN: 4, bigramWeight: 1 };
+export const DEFAULT_FEATURES: FeatureOptions = { charWeight: 1, charN: 4, bigramWeight: 0.5 };
 
 /** Folds diacritics and common transliterations so "Förderung", "Foerderung" and "Forderung" meet. */
 export function fold(token: string): string {

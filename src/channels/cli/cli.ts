@@ -121,7 +121,7 @@ async function chatInteractive(app: AdvisorApp, user: string): Promise<void> {
 }
 
 async function classify(config: Config): Promise<void> {
-  const matcher = new Matcher({ intentsDir: config.INTENTS_DIR });
+  const matcher = new Matcher({ intentsDir: config.INTENTS_DIR, cacheDir: config.MODEL_CACHE_DIR });
   const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of rl) {
     let raw: unknown;

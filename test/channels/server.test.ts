@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type StartedServer } from '../helpers/server.js';
+import { tempDir } from '../helpers/tmp.js';
+
+describe('HTTP server', () => {
+  let server: StartedServer;
+  const { dir, cleanup } = tempDir();
+  beforeAll(async () => {
+    server = await startServer({ DATA_DIR: dir });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    cleanup();
+  });
+
+  const chat = (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+    fetch(`${server.url}/api/chat`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  it('answers /healthz within 3 s of start and /readyz when the store is usable', async () => {
+    expect(server.healthyAfterMs).toBeLessThan(3000);
+    expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ready' });
+  });
+
+  it('serves the web chat page with a strict content security policy', async () => {
+    const res = await fetch(`${server.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await res.text()).toContain('SME internationalisation advisor');
+  });
+
+  it('talks to the advisor over POST /api/chat and keeps state per user', async () => {
+    const a = await (await chat({ user: 'web-1', text: 'my country is Sweden' })).json();
+    expect(a.replies[0].text).toMatch(/Sweden/);
+    const b = await (await chat({ user: 'web-1', text: 'my profile' })).json();
+    expect(b.replies[0].text).toMatch(/Country: Sweden/);
+    const other = await (await chat({ user: 'web-2', text: 'my profile' })).json();
+    expect(other.replies[0].text).toMatch(/Country: not set/);
+  });
+
+  it('gives clear errors for bad bodies and stays up with its data intact', async () => {
+    const malformed = await chat('{"user": "x", "text": ');
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json()).error).toMatch(/not valid JSON/);
+    const binary = await fetch(`${server.url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([0, 159, 146, 150, 255]) });
+    expect(binary.status).toBe(400);
+    const huge = await chat({ user: 'web-1', text: 'y'.repeat(1_000_000) });
+    expect(huge.status).toBe(413);
+    const empty = await chat('');
+    expect(empty.status).toBe(400);
+    const wrongShape = await chat({ user: '', text: 'hi' });
+    expect(wrongShape.status).toBe(400);
+    expect((await wrongShape.json()).error).toMatch(/user/);
+    const both = await chat({ user: 'web-1', text: 'hi', action: { id: 'x', value: '' } });
+    expect(both.status).toBe(400);
+    const unknownButton = await (await chat({ user: 'web-1', action: { id: 'no.such.button', value: '' } })).json();
+    expect(unknownButton.replies[0].text).toMatch(/do not recognise that button/);
+    const profile = await (await chat({ user: 'web-1', text: 'my profile' })).json();
+    expect(profile.replies[0].text).toMatch(/Country: Sweden/);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${server.url}/nope`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,46 @@
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type StartedServer } from '../helpers/server.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+describe('web chat in Chromium', () => {
+  let server: StartedServer;
+  let browser: Browser;
+  const { dir, cleanup } = tempDir();
+  beforeAll(async () => {
+    server = await startServer({ DATA_DIR: dir });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    cleanup();
+  });
+
+  it('types a question, sees the answer with links and buttons, and clicks a button', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    await page.fill('#message', 'Do we need CE marking to sell our machines in Norway?');
+    await page.press('#message', 'Enter');
+    const answer = page.locator('.msg.bot').first();
+    await answer.waitFor();
+    await expect.poll(() => answer.innerText()).toMatch(/Certification/);
+    expect(await answer.locator('a[href^="https://"]').count()).toBeGreaterThan(0);
+    const more = page.locator('.msg.bot button', { hasText: 'More' }).first();
+    await more.click();
+    await expect.poll(() => page.locator('.msg.bot').count()).toBeGreaterThan(2);
+    // User text is shown as text, never as markup.
+    await page.fill('#message', '<img src=x onerror=alert(1)> **bold**');
+    await page.press('#message', 'Enter');
+    await expect.poll(() => page.locator('.msg.user').last().innerText()).toContain('<img src=x onerror=alert(1)>');
+    expect(await page.locator('.msg img').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
