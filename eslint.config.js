@@ -11,5 +11,5 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error', 'warn'] }],
     },
   },
-  { files: ['bench/**', 'src/channels/cli/**', 'test/**'], rules: { 'no-console': 'off' } },
+  { files: ['bench/**', 'scripts/**', 'src/channels/cli/**', 'test/**'], rules: { 'no-console': 'off' } },
 );

@@ -11,14 +11,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Builds the express application. */
-export function createHttpApp(app: AdvisorApp, logger: Logger): express.Express {
+/**
+ * Builds the express application. `current` returns the advisor once it is loaded: the server listens (and /healthz
+ * answers) while the dataset and the matcher load; /readyz and the chat answer 503 until then.
+ */
+export function createHttpApp(current: () => AdvisorApp | undefined, logger: Logger): express.Express {
   const web = express();
   web.disable('x-powered-by');
   web.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   web.get('/readyz', async (_req, res) => {
+    const app = current();
+    if (!app) return void res.status(503).json({ status: 'starting' });
     try {
       await app.store.ping();
       res.json({ status: 'ready' });
@@ -26,7 +31,10 @@ export function createHttpApp(app: AdvisorApp, logger: Logger): express.Express 
       res.status(503).json({ status: 'unavailable', error: (e as Error).message });
     }
   });
-  web.use(webChatRouter(app.advisor));
+  web.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
+  web.use(webChatRouter(() => current()?.advisor));
   web.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });

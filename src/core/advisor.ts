@@ -30,7 +30,7 @@ import {
   type WhysOutcome,
   type WhysState,
 } from '../dialogs/whys.js';
-import { recordKey, type JsonValue, type Store } from '../store/store.js';
+import { ownedKey, ownerPrefix, recordKey, type JsonValue, type Store } from '../store/store.js';
 import { ANSWER_ACTIONS, TOPIC_LABELS, composeAnswer } from './answers.js';
 import { parseCommand, type Command } from './commands.js';
 import { normaliseInput, quoteUserText } from './text.js';
@@ -144,7 +144,7 @@ export class Advisor {
       }
     }
     const userKey = recordKey(event.channel, event.team ?? '-', event.user);
-    const sessionKey = recordKey(userKey, event.conversation, event.thread ?? '-');
+    const sessionKey = ownedKey(userKey, event.conversation, event.thread ?? '-');
     const profile = await this.profile(userKey);
     let turn: Turn | undefined;
     await this.deps.store.update<JsonValue>('dialogs', sessionKey, (stored) => {
@@ -506,7 +506,7 @@ export class Advisor {
       case 'save_analysis': {
         const a = effect.analysis;
         // The key holds the dialogue id, so saving the same analysis twice (a double click, a retry) keeps one copy.
-        await store.put('analyses', recordKey(userKey, a.createdAt.slice(0, 10), a.id), a as unknown as JsonValue);
+        await store.put('analyses', ownedKey(userKey, a.createdAt.slice(0, 10), a.id), a as unknown as JsonValue);
         return [{ text: 'Saved. Type **my analyses** to see your saved analyses.' }];
       }
       case 'list_analyses': {
@@ -526,8 +526,8 @@ export class Advisor {
       }
       case 'forget': {
         const profiles = (await store.delete('profiles', userKey)) ? 1 : 0;
-        const analyses = await store.deleteByPrefix('analyses', `${userKey}:`);
-        const dialogs = await store.deleteByPrefix('dialogs', `${userKey}:`);
+        const analyses = await store.deleteByPrefix('analyses', ownerPrefix(userKey));
+        const dialogs = await store.deleteByPrefix('dialogs', ownerPrefix(userKey));
         return [
           {
             text: `Done. I deleted ${profiles ? 'your profile' : 'no profile (none was saved)'}, ${analyses} saved analys${analyses === 1 ? 'is' : 'es'} and ${dialogs} open dialogue${dialogs === 1 ? '' : 's'}. I no longer hold any data about you.`,
@@ -538,7 +538,7 @@ export class Advisor {
   }
 
   private async analyses(userKey: string): Promise<Analysis[]> {
-    const rows = await this.deps.store.list('analyses', `${userKey}:`, 500);
+    const rows = await this.deps.store.list('analyses', ownerPrefix(userKey), 500);
     return rows.flatMap((r) => {
       const p = AnalysisSchema.safeParse(r.value);
       return p.success ? [p.data] : [];

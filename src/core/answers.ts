@@ -38,8 +38,10 @@ export const ANSWER_ACTIONS = { more: 'answer.more', ask: 'ask' } as const;
 export function composeAnswer(req: AnswerRequest, k: Knowledge, index: RetrievalIndex): Reply | undefined {
   // Certifications and sectors are strong retrieval terms: "ISO 9001 for car makers" and "CE marking" must differ.
   const extra = [req.sector, ...req.entities.filter((e) => e.type !== 'country').map((e) => e.value)].filter(Boolean).join(' ');
+  // Country names select agencies; as search words they would only match texts that happen to name that country.
+  const question = req.entities.filter((e) => e.type === 'country').reduce((q, e) => q.split(e.text).join(' '), req.question);
   const limit = (req.page + 1) * 3 + 3;
-  const r = index.search({ text: `${req.question} ${extra}`, lang: req.lang, topic: req.topic, country: req.country, limit });
+  const r = index.search({ text: `${question} ${extra}`, lang: req.lang, topic: req.topic, country: req.country, limit });
   const slice = <T>(xs: Scored<T>[], n: number) => xs.slice(req.page * n, req.page * n + n).map((x) => x.item);
   const barriers: Barrier[] = slice(r.barriers, PAGE.barriers);
   const solutions: Solution[] = slice(r.solutions, PAGE.solutions);
@@ -55,7 +57,7 @@ export function composeAnswer(req: AnswerRequest, k: Knowledge, index: Retrieval
     const insight = r.insights[req.page - 1]?.item;
     if (insight) lines.push(`_Worth knowing:_ ${insight.title}: ${insight.text}`);
   }
-  const cited = [...barriers, ...solutions].slice(0, 3).map((x) => k.citation(x.cite));
+  const cited = [...barriers, ...solutions].slice(0, 2).map((x) => k.citation(x.cite));
   const buttons: ReplyButton[] = [];
   const hasMore = r.barriers.length > (req.page + 1) * PAGE.barriers || r.solutions.length > (req.page + 1) * PAGE.solutions || r.agencies.length > (req.page + 1) * PAGE.agencies;
   if (hasMore) buttons.push({ label: 'More', action: { id: ANSWER_ACTIONS.more, value: String(req.page + 1) } });

@@ -224,9 +224,15 @@ export class Knowledge {
     );
   }
 
-  /** "Source: title, section" for a citation. */
+  /** A one-line citation: the source's short name and the section. */
   citation(cite: { source: string; section: string }): string {
     const s = this.sourceById.get(cite.source);
-    return s ? `${s.title} (${s.author}, ${s.year}), ${cite.section}` : `${cite.source}, ${cite.section}`;
+    return `${s ? s.short : cite.source}, ${cite.section}`;
+  }
+
+  /** The full reference of a source (title, author, year), for exports. */
+  reference(sourceId: string): string {
+    const s = this.sourceById.get(sourceId);
+    return s ? `${s.title}. ${s.author}, ${s.year}.` : sourceId;
   }
 }

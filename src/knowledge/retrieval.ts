@@ -35,10 +35,24 @@ type Doc =
   | { kind: 'insight'; item: Insight }
   | { kind: 'rootCause'; item: RootCause };
 
+/**
+ * The vocabulary of each topic, added to the query at half weight: a question in the user's own words ("do we need
+ * CE marking in Norway") then still reaches the dataset's wording ("lack of knowledge about certification").
+ */
+const TOPIC_TERMS: Record<Topic, string> = {
+  markets: 'market markets foreign customers distributors competitors market entry information',
+  trade_rules: 'customs duties tariffs taxes legislation import export regulations rules origin',
+  certification: 'certification certificates certified standards conformity compliance requirements',
+  financing: 'financing finance funding loans grants capital financial credit',
+  clusters: 'cluster clusters network networking associations partners matchmaking cooperation',
+  skills: 'skills training languages education experience staff knowledge',
+  digital_marketing: 'online internet website social media digital marketing visibility promotion',
+  strategy: 'strategy strategic plan planning business model vision risk approach',
+};
+const TOPIC_TERMS_WEIGHT = 0.5;
+
 const K1 = 1.2;
 const B = 0.75;
-/** Weight of a topic match relative to text relevance: a matching topic lifts an item, text decides among them. */
-const TOPIC_BONUS = 1.5;
 
 /** Importance order among barriers with equal text relevance: the focus group's critical ones first. */
 function barrierPrior(b: Barrier): number {
@@ -62,6 +76,19 @@ function docText(d: Doc): { en: string; original?: { lang: Lang; text: string } 
     case 'insight':
       return { en: `${d.item.title} ${d.item.text} ${(d.item.pros ?? []).join(' ')} ${(d.item.cons ?? []).join(' ')}`, original: d.item.original };
   }
+}
+
+/**
+ * National and EU-wide agencies alternate, national first: the national ones speak the user's language and know local
+ * schemes, the EU-wide ones (Access2Markets, EEN…) are often the most specific; a user should see both.
+ */
+function interleave<T>(national: T[], eu: T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < Math.max(national.length, eu.length); i++) {
+    if (national[i]) out.push(national[i]!);
+    if (eu[i]) out.push(eu[i]!);
+  }
+  return out;
 }
 
 export class RetrievalIndex {
@@ -112,6 +139,10 @@ export class RetrievalIndex {
     // Non-English questions are also stemmed as English: codes, brand names and loanwords (ISO, CE, export) match either way.
     const terms = lang === 'en' ? stemmedTerms(q.text, 'en') : [...stemmedTerms(q.text, lang), ...stemmedTerms(q.text, 'en')];
     const text = this.bm25(terms);
+    if (q.topic) {
+      const topical = this.bm25(stemmedTerms(TOPIC_TERMS[q.topic], 'en'));
+      for (let i = 0; i < text.length; i++) text[i]! += TOPIC_TERMS_WEIGHT * topical[i]!;
+    }
     const limit = q.limit ?? 5;
     const result: RetrievalResult = { barriers: [], solutions: [], agencies: [], insights: [] };
     this.docs.forEach((d, i) => {
@@ -119,26 +150,23 @@ export class RetrievalIndex {
       const topics: readonly Topic[] = d.item.topics;
       const onTopic = q.topic ? topics.includes(q.topic) : true;
       const relevance = text[i]!;
-      if (!onTopic && relevance === 0) return;
-      const topicBonus = q.topic && onTopic ? TOPIC_BONUS : 0;
+      // The matcher has decided the topic: off-topic texts that merely share a word ("sell") stay out.
+      if (!onTopic) return;
       switch (d.kind) {
         case 'barrier':
-          if (onTopic || relevance > 0) result.barriers.push({ item: d.item, score: relevance + topicBonus + barrierPrior(d.item) });
+          result.barriers.push({ item: d.item, score: relevance + barrierPrior(d.item) });
           break;
         case 'solution':
-          result.solutions.push({ item: d.item, score: relevance + topicBonus + (d.item.rootCauses.length > 0 ? 0.3 : 0) });
+          result.solutions.push({ item: d.item, score: relevance + (d.item.rootCauses.length > 0 ? 0.3 : 0) });
           break;
         case 'insight':
-          result.insights.push({ item: d.item, score: relevance + topicBonus });
+          result.insights.push({ item: d.item, score: relevance });
           break;
         case 'agency': {
           const a = d.item;
           if (a.scope !== 'EU' && a.scope !== q.country) return;
-          if (q.topic && !onTopic) return;
-          // National agencies first when the user's country is known: they speak the language and know local schemes.
-          const national = a.scope === q.country ? 2 : 0;
           const verified = a.verification === 'verified' ? 0.2 : 0;
-          result.agencies.push({ item: a, score: relevance * 0.5 + topicBonus + national + verified });
+          result.agencies.push({ item: a, score: relevance * 0.5 + verified });
           break;
         }
       }
@@ -147,7 +175,7 @@ export class RetrievalIndex {
     return {
       barriers: top(result.barriers),
       solutions: top(result.solutions),
-      agencies: top(result.agencies),
+      agencies: interleave(top(result.agencies.filter((a) => a.item.scope !== 'EU')), top(result.agencies.filter((a) => a.item.scope === 'EU'))).slice(0, limit),
       insights: top(result.insights),
     };
   }

@@ -55,6 +55,8 @@ export const Source = z.strictObject({
   /** File name under ../shared/seeds/ */
   file: z.string().regex(/^\d{3}_[0-9a-f]+\.txt$/),
   title: z.string().min(1),
+  /** How answers cite it in one line, e.g. "GIVE focus group report, Sofia 2018". */
+  short: z.string().min(1).max(80),
   author: z.string().min(1),
   year: z.number().int().min(1990).max(2030),
   lang: z.enum(['en', 'de', 'sv']),

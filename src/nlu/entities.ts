@@ -77,30 +77,31 @@ export class CountryGazetteer {
 
   find(text: string): Entity[] {
     const ws = words(text);
+    const keys = ws.map((w) => fold(w.text.toLowerCase()));
     const found: Entity[] = [];
-    const used = new Set<number>();
-    for (let n = this.maxWords; n >= 1; n--) {
+    const used = new Uint8Array(ws.length);
+    for (let n = Math.min(this.maxWords, ws.length); n >= 1; n--) {
       for (let i = 0; i + n <= ws.length; i++) {
-        if (Array.from({ length: n }, (_, k) => i + k).some((k) => used.has(k))) continue;
-        const slice = ws.slice(i, i + n);
-        const surface = text.slice(slice[0]!.start, slice[n - 1]!.end).replace(/[.]+$/, '');
-        const key = fold(slice.map((w) => w.text.toLowerCase()).join(' '));
-        const code = (n === 1 ? this.caseSensitive.get(slice[0]!.text) : undefined) ?? this.forms.get(key);
+        let free = true;
+        for (let k = i; k < i + n; k++) if (used[k]) free = false;
+        if (!free) continue;
+        const key = n === 1 ? keys[i]! : keys.slice(i, i + n).join(' ');
+        const code = (n === 1 ? this.caseSensitive.get(ws[i]!.text) : undefined) ?? this.forms.get(key);
         if (code) {
-          found.push({ type: 'country', value: code, text: surface });
-          for (let k = i; k < i + n; k++) used.add(k);
+          found.push({ type: 'country', value: code, text: text.slice(ws[i]!.start, ws[i + n - 1]!.end).replace(/[.]+$/, '') });
+          used.fill(1, i, i + n);
         }
       }
     }
     // Typos ("Germnay", "Schwedne") on longer single words only.
     ws.forEach((w, i) => {
-      if (used.has(i) || w.text.length < FUZZY_MIN_LENGTH) return;
-      const key = fold(w.text.toLowerCase());
+      if (used[i] || w.text.length < FUZZY_MIN_LENGTH) return;
+      const key = keys[i]!;
       const candidates = deletions(key).flatMap((v) => this.fuzzyIndex.get(v) ?? []);
       const hit = candidates.find(({ form }) => levenshtein.DamerauLevenshteinDistance(key, form) <= 1);
       if (hit) {
         found.push({ type: 'country', value: hit.code, text: w.text });
-        used.add(i);
+        used[i] = 1;
       }
     });
     return dedupe(found);

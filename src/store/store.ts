@@ -70,3 +70,16 @@ export class StoreError extends Error {
 export function recordKey(...parts: string[]): string {
   return parts.map((p) => p.replace(/%/g, '%25').replace(/:/g, '%3A')).join(':');
 }
+
+/**
+ * A key under an owner's key (itself built by recordKey), so that `list(collection, ownerPrefix(owner))` finds
+ * exactly that owner's records: everything a user owns can be listed and deleted by prefix.
+ */
+export function ownedKey(ownerKey: string, ...parts: string[]): string {
+  return `${ownerPrefix(ownerKey)}${recordKey(...parts)}`;
+}
+
+/** The prefix of every key made by ownedKey for this owner. */
+export function ownerPrefix(ownerKey: string): string {
+  return `${ownerKey}:`;
+}

@@ -33,9 +33,11 @@ describe('web chat in Chromium', () => {
     await answer.waitFor();
     await expect.poll(() => answer.innerText()).toMatch(/Certification/);
     expect(await answer.locator('a[href^="https://"]').count()).toBeGreaterThan(0);
+    const before = await page.locator('.msg.bot').count();
     const more = page.locator('.msg.bot button', { hasText: 'More' }).first();
     await more.click();
-    await expect.poll(() => page.locator('.msg.bot').count()).toBeGreaterThan(2);
+    await expect.poll(() => page.locator('.msg.bot').count(), { timeout: 10_000 }).toBe(before + 1);
+    await expect.poll(() => page.locator('.msg.bot').last().innerText()).toMatch(/\(more\)/);
     // User text is shown as text, never as markup.
     await page.fill('#message', '<img src=x onerror=alert(1)> **bold**');
     await page.press('#message', 'Enter');

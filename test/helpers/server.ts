@@ -9,10 +9,10 @@ export interface StartedServer {
   stop(): Promise<void>;
 }
 
-/** Starts `npm start` on a free port and waits until /healthz answers. */
+/** Starts the built server (`node dist/main.js`, what `npm start` runs after building) on a free port; waits for /healthz. */
 export async function startServer(env: Record<string, string>): Promise<StartedServer> {
   const spawnedAt = Date.now();
-  const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
@@ -26,15 +26,18 @@ export async function startServer(env: Record<string, string>): Promise<StartedS
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
   });
-  for (;;) {
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false);
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const until = async (p: string) => {
+    for (;;) {
+      if (await fetch(`${url}${p}`).then((r) => r.ok).catch(() => false)) return Date.now() - spawnedAt;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const healthyAfterMs = await until('/healthz');
+  await until('/readyz');
   return {
     url,
     child,
-    healthyAfterMs: Date.now() - spawnedAt,
+    healthyAfterMs,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -16,7 +16,7 @@ const ChatRequest = z.strictObject({
 });
 
 /** Routes: GET / (page, assets) and POST /api/chat. */
-export function webChatRouter(advisor: Advisor): Router {
+export function webChatRouter(current: () => Advisor | undefined): Router {
   const router = express.Router();
   router.use(
     express.static(PUBLIC_DIR, {
@@ -28,6 +28,11 @@ export function webChatRouter(advisor: Advisor): Router {
     }),
   );
   router.post('/api/chat', express.json({ limit: '128kb', strict: true, type: () => true }), async (req, res, next) => {
+    const advisor = current();
+    if (!advisor) {
+      res.status(503).setHeader('Retry-After', '1').json({ error: 'the advisor is still starting; try again in a moment' });
+      return;
+    }
     const parsed = ChatRequest.safeParse(req.body);
     if (!parsed.success) {
       const i = parsed.error.issues[0]!;
