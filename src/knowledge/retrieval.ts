@@ -106,8 +106,12 @@ export class RetrievalIndex {
     for (const item of data.insights) this.docs.push({ kind: 'insight', item });
     for (const item of data.rootCauses) this.docs.push({ kind: 'rootCause', item });
     this.barrierTopics = new Map(data.barriers.map((b) => [b.id, b.topics]));
+    const barrierText = new Map(data.barriers.map((b) => [b.id, b.text]));
     for (const d of this.docs) {
-      const { en, original } = docText(d);
+      const { en: own, original } = docText(d);
+      // A root cause is found through its barrier too: "we don't know which certificates apply" should reach the
+      // causes the focus group found for "lack of knowledge about certification", whatever words they used.
+      const en = d.kind === 'rootCause' ? `${own} ${d.item.barriers.map((b) => barrierText.get(b) ?? '').join(' ')}` : own;
       const terms = [...stemmedTerms(en, 'en'), ...(original ? stemmedTerms(original.text, original.lang) : [])];
       this.tfidf.addDocument(terms);
       this.lengths.push(terms.length);
