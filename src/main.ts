@@ -35,8 +35,8 @@ async function main(): Promise<void> {
   const loaded = app;
   const channels = [
     `web chat    on  ${base}/`,
-    `Slack       ${config.slackEnabled ? 'on' : 'off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)'}`,
-    `Teams       ${config.teamsEnabled ? 'on' : 'off (set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD)'}`,
+    `Slack       ${config.slackEnabled ? 'credentials set, but this build has no Slack channel yet' : 'off'}`,
+    `Teams       ${config.teamsEnabled ? 'credentials set, but this build has no Teams channel yet' : 'off'}`,
   ];
   console.error(`Ready.\n  ${channels.join('\n  ')}\n  data in ${config.DATA_DIR}`);
   logger.info({ port: running.port, slack: config.slackEnabled, teams: config.teamsEnabled }, 'advisor started');

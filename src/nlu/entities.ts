@@ -48,6 +48,8 @@ export class CountryGazetteer {
    */
   private readonly fuzzyIndex = new Map<string, { form: string; code: string }[]>();
   private readonly maxWords: number;
+  /** First words of multi-word names ("united", "south"…): only there is a longer match possible. */
+  private readonly multiWordStarts = new Set<string>();
 
   constructor(entries: z.infer<typeof GazetteerSchema>) {
     let maxWords = 1;
@@ -55,7 +57,9 @@ export class CountryGazetteer {
       for (const f of e.forms) {
         const key = fold(f.toLowerCase());
         this.forms.set(key, e.code);
-        maxWords = Math.max(maxWords, key.split(' ').length);
+        const parts = key.split(' ');
+        maxWords = Math.max(maxWords, parts.length);
+        if (parts.length > 1) this.multiWordStarts.add(parts[0]!);
         if (!key.includes(' ') && key.length >= FUZZY_MIN_LENGTH) {
           for (const variant of deletions(key)) {
             const bucket = this.fuzzyIndex.get(variant) ?? [];
@@ -82,6 +86,7 @@ export class CountryGazetteer {
     const used = new Uint8Array(ws.length);
     for (let n = Math.min(this.maxWords, ws.length); n >= 1; n--) {
       for (let i = 0; i + n <= ws.length; i++) {
+        if (n > 1 && !this.multiWordStarts.has(keys[i]!)) continue;
         let free = true;
         for (let k = i; k < i + n; k++) if (used[k]) free = false;
         if (!free) continue;
@@ -167,6 +172,13 @@ const SECTORS: { value: string; pattern: RegExp }[] = [
   { value: 'logistics', pattern: /\b(logistics|freight|spedition\w*|logistik\w*|frakt\w*)/giu },
 ];
 
+/** One cheap test before the ~25 certification patterns: most messages name no certification at all. */
+const MAY_NAME_CERTIFICATION = /\b(?:ISO|IATF|CE|UKCA|UL|RoHS|REACH|ATEX|HACCP|GMP|FDA|CCC|MDR|IFS|BRC|FSC|T[ÜU]E?V|EN\s?\d|IEC|TISAX|EMAS)\b|ecolabel|umweltzeichen|miljömärk/i;
+
+const SECTOR_TABLE = SECTORS.map((s) => ({ pattern: s.pattern, value: () => s.value }));
+/** All sector patterns in one, tested first: one scan for the common case of a message that names no sector. */
+const MAY_NAME_SECTOR = new RegExp(SECTORS.map((s) => s.pattern.source).join('|'), 'iu');
+
 function scanPatterns(text: string, type: Entity['type'], table: { pattern: RegExp; value: (m: RegExpMatchArray) => string }[]): Entity[] {
   const out: Entity[] = [];
   const taken: [number, number][] = [];
@@ -193,8 +205,8 @@ export class EntityExtractor {
   extract(text: string): Entity[] {
     return [
       ...this.countries.find(text),
-      ...dedupe(scanPatterns(text, 'certification', CERTIFICATIONS)),
-      ...dedupe(scanPatterns(text, 'sector', SECTORS.map((s) => ({ pattern: s.pattern, value: () => s.value })))),
+      ...(MAY_NAME_CERTIFICATION.test(text) ? dedupe(scanPatterns(text, 'certification', CERTIFICATIONS)) : []),
+      ...(MAY_NAME_SECTOR.test(text) ? dedupe(scanPatterns(text, 'sector', SECTOR_TABLE)) : []),
     ];
   }
 }

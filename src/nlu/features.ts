@@ -14,20 +14,38 @@ export interface FeatureOptions {
 
 export const DEFAULT_FEATURES: FeatureOptions = { charWeight: 1, charN: 4, bigramWeight: 0.5 };
 
+const foldCache = new Map<string, string>();
+const stemCache: Record<Lang, Map<string, string>> = { en: new Map(), de: new Map(), sv: new Map() };
+/** Bounded, so that a flood of unique junk words cannot grow memory without limit. */
+const CACHE_LIMIT = 50_000;
+
 /** Folds diacritics and common transliterations so "Förderung", "Foerderung" and "Forderung" meet. */
 export function fold(token: string): string {
-  return token
-    .replace(/ae/g, 'a')
-    .replace(/oe/g, 'o')
-    .replace(/ue/g, 'u')
-    .replace(/ß/g, 'ss')
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '');
+  let out = foldCache.get(token);
+  if (out === undefined) {
+    out = token
+      .replace(/ae/g, 'a')
+      .replace(/oe/g, 'o')
+      .replace(/ue/g, 'u')
+      .replace(/ß/g, 'ss')
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '');
+    if (foldCache.size < CACHE_LIMIT) foldCache.set(token, out);
+  }
+  return out;
 }
 
-/** The word stems of a text (language-specific stemmer on folded tokens). */
+/** The word stems of a text (language-specific stemmer, then folded); memoised per language. */
 export function wordStems(text: string, lang: Lang): string[] {
-  return tokenize(text).map((t) => fold(stem(t, lang)));
+  const cache = stemCache[lang];
+  return tokenize(text).map((t) => {
+    let out = cache.get(t);
+    if (out === undefined) {
+      out = fold(stem(t, lang));
+      if (cache.size < CACHE_LIMIT) cache.set(t, out);
+    }
+    return out;
+  });
 }
 
 /** L2-normalised sparse features. */

@@ -57,19 +57,27 @@ export function hashIntents(files: IntentFile[]): string {
  * counting pass over the intents' own utterances (it must be cheap: it is part of start-up).
  */
 class LanguageIdentifier {
-  private readonly counts: Record<Lang, Map<string, number>> = { en: new Map(), de: new Map(), sv: new Map() };
-  private readonly totals: Record<Lang, number> = { en: 0, de: 0, sv: 0 };
-  private readonly vocabulary = new Set<string>();
+  /** log P(feature | language) for every feature seen in training, per language in LANGS order. */
+  private readonly logProb = new Map<string, Float64Array>();
+  /** log P(unseen feature | language), per language. */
+  private readonly unseen = new Float64Array(LANGS.length);
 
   constructor(examples: Example[]) {
+    const counts = new Map<string, Float64Array>();
+    const totals = new Float64Array(LANGS.length);
     for (const e of examples) {
+      const l = LANGS.indexOf(e.lang);
       for (const f of LanguageIdentifier.features(e.text)) {
-        const m = this.counts[e.lang];
-        m.set(f, (m.get(f) ?? 0) + 1);
-        this.totals[e.lang]++;
-        this.vocabulary.add(f);
+        let c = counts.get(f);
+        if (!c) counts.set(f, (c = new Float64Array(LANGS.length)));
+        c[l]!++;
+        totals[l]!++;
       }
     }
+    // Laplace smoothing, computed once here so that detection is additions only.
+    const v = counts.size + 1;
+    LANGS.forEach((_, l) => (this.unseen[l] = -Math.log(totals[l]! + v)));
+    for (const [f, c] of counts) this.logProb.set(f, c.map((n, l) => Math.log(n + 1) - Math.log(totals[l]! + v)));
   }
 
   static features(text: string): string[] {
@@ -84,17 +92,13 @@ class LanguageIdentifier {
 
   /** Posterior probabilities per language (uniform prior), computed in log space. */
   probabilities(text: string): { lang: Lang; p: number }[] {
-    const features = LanguageIdentifier.features(text);
-    const v = this.vocabulary.size + 1;
-    const logs = LANGS.map((lang) => {
-      let sum = 0;
-      const m = this.counts[lang];
-      const denominator = Math.log(this.totals[lang] + v);
-      for (const f of features) sum += Math.log((m.get(f) ?? 0) + 1) - denominator;
-      return sum;
-    });
-    const max = Math.max(...logs);
-    const exps = logs.map((l) => Math.exp(l - max));
+    const sums = new Float64Array(LANGS.length);
+    for (const f of LanguageIdentifier.features(text)) {
+      const lp = this.logProb.get(f) ?? this.unseen;
+      for (let l = 0; l < sums.length; l++) sums[l]! += lp[l]!;
+    }
+    const max = Math.max(...sums);
+    const exps = [...sums].map((x) => Math.exp(x - max));
     const z = exps.reduce((a, b) => a + b, 0);
     return LANGS.map((lang, i) => ({ lang, p: exps[i]! / z })).sort((a, b) => b.p - a.p);
   }
