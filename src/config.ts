@@ -26,12 +26,26 @@ export const ConfigSchema = z
     SLACK_SIGNING_SECRET: optionalSecret,
     SLACK_APP_TOKEN: optionalSecret.pipe(z.string().startsWith('xapp-', 'an app-level token starting with "xapp-"').optional()),
     SLACK_API_URL: optionalSecret.pipe(z.string().url('an absolute URL such as https://slack.com/api/').optional()),
+    SLACK_CLIENT_ID: optionalSecret,
+    SLACK_CLIENT_SECRET: optionalSecret,
+    SLACK_STATE_SECRET: optionalSecret,
     MICROSOFT_APP_ID: optionalSecret,
     MICROSOFT_APP_PASSWORD: optionalSecret,
     MICROSOFT_APP_TENANT_ID: optionalSecret,
   })
   .superRefine((c, ctx) => {
-    if (Boolean(c.SLACK_BOT_TOKEN) !== Boolean(c.SLACK_SIGNING_SECRET) && !c.SLACK_APP_TOKEN) {
+    const oauth = [c.SLACK_CLIENT_ID, c.SLACK_CLIENT_SECRET, c.SLACK_STATE_SECRET];
+    if (oauth.some(Boolean) && !oauth.every(Boolean)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'][oauth.findIndex((v) => !v)]!],
+        message: 'a distributable Slack app needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET together',
+      });
+    }
+    if (oauth.every(Boolean) && !c.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'the OAuth (distributable) Slack app also needs SLACK_SIGNING_SECRET' });
+    }
+    if (Boolean(c.SLACK_BOT_TOKEN) !== Boolean(c.SLACK_SIGNING_SECRET) && !c.SLACK_APP_TOKEN && !oauth.every(Boolean)) {
       ctx.addIssue({
         code: 'custom',
         path: [c.SLACK_BOT_TOKEN ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN'],
@@ -71,7 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     KNOWLEDGE_DIR: path.resolve(c.KNOWLEDGE_DIR),
     INTENTS_DIR: path.resolve(c.INTENTS_DIR),
     MODEL_CACHE_DIR: path.resolve(c.MODEL_CACHE_DIR),
-    slackEnabled: Boolean((c.SLACK_BOT_TOKEN && c.SLACK_SIGNING_SECRET) || (c.SLACK_BOT_TOKEN && c.SLACK_APP_TOKEN)),
+    slackEnabled: Boolean(
+      (c.SLACK_BOT_TOKEN && c.SLACK_SIGNING_SECRET) || (c.SLACK_BOT_TOKEN && c.SLACK_APP_TOKEN) || (c.SLACK_CLIENT_ID && c.SLACK_CLIENT_SECRET && c.SLACK_STATE_SECRET && c.SLACK_SIGNING_SECRET),
+    ),
     teamsEnabled: Boolean(c.MICROSOFT_APP_ID && c.MICROSOFT_APP_PASSWORD),
   };
 }

@@ -1,4 +1,5 @@
 /** `npm start`: the advisor server with the local web chat, and Slack/Teams when their credentials are set. */
+import type { Router } from 'express';
 import type { AdvisorApp } from './app.js';
 import { loadConfig, loadDotEnv } from './config.js';
 import { createLogger } from './logger.js';
@@ -15,8 +16,9 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
   let app: AdvisorApp | undefined;
+  const routers: Router[] = [];
   // Listen first so that liveness is answered at once; readiness and the channels wait for the data to load.
-  const running = await listen(createHttpApp(() => app, logger), config.PORT, config.HOST).catch((e: Error) => {
+  const running = await listen(createHttpApp(() => app, logger, () => routers), config.PORT, config.HOST).catch((e: Error) => {
     console.error(`Cannot listen on ${config.HOST}:${config.PORT}: ${e.message}`);
     process.exit(1);
   });
@@ -33,9 +35,20 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const loaded = app;
+  let slack: { stop(): Promise<void> } | undefined;
+  if (config.slackEnabled) {
+    const { createSlackChannel } = await import('./channels/slack/slack.js');
+    const countries = [...new Set(loaded.knowledge.data.agencies.map((a) => a.scope).filter((s) => s !== 'EU'))].sort();
+    const channel = createSlackChannel({ config, advisor: loaded.advisor, store: loaded.store, logger, countries });
+    if (channel.router) routers.push(channel.router);
+    await channel.start();
+    slack = channel;
+  }
+  const oauth = Boolean(config.SLACK_CLIENT_ID && config.SLACK_CLIENT_SECRET && config.SLACK_STATE_SECRET);
+  const slackMode = config.SLACK_APP_TOKEN && !oauth ? 'on (Socket Mode)' : `on at ${base}/slack/events${oauth ? `, install at ${base}/slack/install` : ''}`;
   const channels = [
     `web chat    on  ${base}/`,
-    `Slack       ${config.slackEnabled ? 'credentials set, but this build has no Slack channel yet' : 'off'}`,
+    `Slack       ${config.slackEnabled ? slackMode : 'off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)'}`,
     `Teams       ${config.teamsEnabled ? 'credentials set, but this build has no Teams channel yet' : 'off'}`,
   ];
   console.error(`Ready.\n  ${channels.join('\n  ')}\n  data in ${config.DATA_DIR}`);
@@ -46,6 +59,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    await slack?.stop();
     await running.close();
     await loaded.close();
     process.exit(0);

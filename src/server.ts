@@ -1,6 +1,6 @@
 /** The one HTTP server: health and readiness, the local web chat, and (when configured) the Slack and Teams endpoints. */
 import type http from 'node:http';
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { AdvisorApp } from './app.js';
 import { webChatRouter } from './channels/web/routes.js';
 import type { Logger } from './logger.js';
@@ -15,7 +15,7 @@ export interface RunningServer {
  * Builds the express application. `current` returns the advisor once it is loaded: the server listens (and /healthz
  * answers) while the dataset and the matcher load; /readyz and the chat answer 503 until then.
  */
-export function createHttpApp(current: () => AdvisorApp | undefined, logger: Logger): express.Express {
+export function createHttpApp(current: () => AdvisorApp | undefined, logger: Logger, channels: () => Router[] = () => []): express.Express {
   const web = express();
   web.disable('x-powered-by');
   web.get('/healthz', (_req, res) => {
@@ -31,6 +31,21 @@ export function createHttpApp(current: () => AdvisorApp | undefined, logger: Log
       res.status(503).json({ status: 'unavailable', error: (e as Error).message });
     }
   });
+  // Channel endpoints (Slack's /slack/events…) are mounted once the advisor is loaded; until then platforms get a 503
+  // and retry, rather than a 404 that would look like a misconfiguration.
+  const channelRoutes: RequestHandler = (req, res, next) => {
+    const routers = channels();
+    if (!current() && req.path.startsWith('/slack/')) return void res.status(503).setHeader('Retry-After', '1').json({ error: 'starting' });
+    let i = 0;
+    const step = (err?: unknown): void => {
+      if (err) return next(err);
+      const r = routers[i++];
+      if (!r) return next();
+      r(req, res, step);
+    };
+    step();
+  };
+  web.use(channelRoutes);
   web.get('/favicon.ico', (_req, res) => {
     res.status(204).end();
   });

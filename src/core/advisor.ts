@@ -119,6 +119,7 @@ export class Advisor {
   private readonly clock: () => Date;
   private readonly idleMs: number;
   private readonly newId: () => string;
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: AdvisorDeps) {
     this.clock = deps.clock ?? (() => new Date());
@@ -145,6 +146,28 @@ export class Advisor {
     }
     const userKey = recordKey(event.channel, event.team ?? '-', event.user);
     const sessionKey = ownedKey(userKey, event.conversation, event.thread ?? '-');
+    return this.inOrder(sessionKey, () => this.turn(event, userKey, sessionKey));
+  }
+
+  /**
+   * Turns of one user in one conversation run one after another, in arrival order: a user who types three answers
+   * quickly must see them applied in that order. Different users and conversations run concurrently.
+   */
+  private inOrder<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(key, settled);
+    void settled.then(() => {
+      if (this.queues.get(key) === settled) this.queues.delete(key);
+    });
+    return run;
+  }
+
+  private async turn(event: ParsedEvent, userKey: string, sessionKey: string): Promise<TurnResult> {
     const profile = await this.profile(userKey);
     let turn: Turn | undefined;
     await this.deps.store.update<JsonValue>('dialogs', sessionKey, (stored) => {
@@ -156,6 +179,13 @@ export class Advisor {
     for (const effect of turn!.effects) replies.push(...(await this.apply(effect, userKey, profile)));
     this.deps.logger?.debug({ channel: event.channel, replies: replies.length }, 'turn handled');
     return { replies };
+  }
+
+  /** What a home screen shows a user (Slack App Home): their profile and saved analyses. */
+  async overview(who: { channel: ParsedEvent['channel']; team?: string; user: string }): Promise<Reply[]> {
+    const userKey = recordKey(who.channel, who.team ?? '-', who.user);
+    const profile = await this.profile(userKey);
+    return [profileReply(profile), ...(await this.apply({ kind: 'list_analyses' }, userKey, profile))];
   }
 
   private readSession(stored: unknown): Session {

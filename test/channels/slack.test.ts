@@ -1,0 +1,184 @@
+/** The real Bolt app inside the real server, driven by signed HTTP requests; Slack's Web API is a loopback fake. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeSlackApi, eventEnvelope, slackSignature, type SlackCall } from '../helpers/fake-slack.js';
+import { startServer, type StartedServer } from '../helpers/server.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const SECRET = 'test-signing-secret';
+
+describe('Slack channel', () => {
+  const fake = new FakeSlackApi();
+  const { dir, cleanup } = tempDir();
+  let server: StartedServer;
+  beforeAll(async () => {
+    await fake.start();
+    server = await startServer({ DATA_DIR: dir, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    await fake.stop();
+    cleanup();
+  });
+
+  async function post(body: string, contentType: string, headers: Record<string, string> = slackSignature(SECRET, body)) {
+    const started = Date.now();
+    const res = await fetch(`${server.url}/slack/events`, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
+    return { res, ms: Date.now() - started, text: await res.text() };
+  }
+  const sendEvent = (event: Record<string, unknown>, id?: string, headers?: Record<string, string>) => {
+    const body = JSON.stringify(eventEnvelope(event, id));
+    return post(body, 'application/json', { ...slackSignature(SECRET, body), ...headers });
+  };
+  const sendForm = (fields: Record<string, string>) => post(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded');
+  const dm = (text: string, user = 'U1', extra: Record<string, unknown> = {}) =>
+    sendEvent({ type: 'message', channel_type: 'im', channel: `D-${user}`, user, text, ts: `${Date.now() / 1000}`, team: 'T1', ...extra });
+  const allText = (calls: SlackCall[]) => calls.map((c) => JSON.stringify(c.args)).join('\n');
+
+  it('answers a direct message with Block Kit, acknowledging at once', async () => {
+    const since = fake.calls.length;
+    const { res, ms } = await dm('Do we need CE marking to sell our machines in Norway?');
+    expect(res.status).toBe(200);
+    expect(ms).toBeLessThan(3000);
+    await fake.waitFor(() => fake.of('chat.postMessage', since).length > 0);
+    const post = fake.of('chat.postMessage', since)[0]!;
+    expect(post.args.channel).toBe('D-U1');
+    const blocks = post.args.blocks as { type: string; text?: { type: string; text: string }; elements?: { action_id: string }[] }[];
+    expect(blocks[0]).toMatchObject({ type: 'section', text: { type: 'mrkdwn', text: expect.stringMatching(/^\*Certification and standards\*/) } });
+    expect(blocks.some((b) => b.type === 'context')).toBe(true);
+    expect(blocks.find((b) => b.type === 'actions')!.elements![0]!.action_id).toMatch(/^answer\.more#0$/);
+    expect(JSON.stringify(blocks)).toMatch(/<https:\/\/[^|>]+\|[^>]+>/);
+  });
+
+  it('answers a mention in a channel in its thread', async () => {
+    const since = fake.calls.length;
+    await sendEvent({ type: 'app_mention', channel: 'C1', user: 'U2', text: '<@UBOT> which grants or loans can finance our first export project?', ts: '1700000000.000100', team: 'T1' });
+    await fake.waitFor(() => fake.of('chat.postMessage', since).length > 0);
+    const post = fake.of('chat.postMessage', since)[0]!;
+    expect(post.args).toMatchObject({ channel: 'C1', thread_ts: '1700000000.000100' });
+    expect(String(post.args.text)).toMatch(/Financing/);
+  });
+
+  it('runs /advisor subcommands and answers privately', async () => {
+    const since = fake.calls.length;
+    const { res } = await sendForm({ command: '/advisor', text: 'ask how do we find a distributor in Germany', user_id: 'U3', channel_id: 'C9', team_id: 'T1', trigger_id: 't1', response_url: 'https://hooks.slack.invalid/x' });
+    expect(res.status).toBe(200);
+    await fake.waitFor(() => fake.of('chat.postEphemeral', since).length > 0);
+    expect(fake.of('chat.postEphemeral', since)[0]!.args).toMatchObject({ channel: 'C9', user: 'U3', text: expect.stringMatching(/Foreign markets/) });
+    const opened = fake.calls.length;
+    await sendForm({ command: '/advisor', text: 'profile', user_id: 'U3', channel_id: 'C9', team_id: 'T1', trigger_id: 't2', response_url: 'https://hooks.slack.invalid/x' });
+    await fake.waitFor(() => fake.of('views.open', opened).length > 0);
+    expect(fake.of('views.open', opened)[0]!.args).toMatchObject({ trigger_id: 't2', view: { type: 'modal', callback_id: 'profile_modal' } });
+  });
+
+  it('continues the 5-Whys dialogue with a button click, and saves the profile from the modal', async () => {
+    const since = fake.calls.length;
+    await dm('5 whys', 'U4');
+    await dm('We cannot find distributors in Germany', 'U4');
+    await dm('Because nobody knows our brand there', 'U4');
+    await fake.waitFor(() => fake.of('chat.postMessage', since).length >= 3);
+    const last = fake.of('chat.postMessage', since)[2]!;
+    const buttons = (last.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).flatMap((b) => b.elements ?? []);
+    const root = buttons.find((b) => b.action_id.startsWith('whys.root#'))!;
+    const payload = {
+      type: 'block_actions',
+      user: { id: 'U4', team_id: 'T1' },
+      team: { id: 'T1' },
+      api_app_id: 'A1',
+      token: 'legacy',
+      trigger_id: 't3',
+      channel: { id: 'D-U4' },
+      container: { type: 'message', message_ts: '1.2', channel_id: 'D-U4', is_ephemeral: false },
+      message: { ts: '1.2', text: 'x' },
+      actions: [{ type: 'button', action_id: root.action_id, block_id: 'b', value: root.value, action_ts: '1.3' }],
+    };
+    const clicked = fake.calls.length;
+    const { res } = await sendForm({ payload: JSON.stringify(payload) });
+    expect(res.status).toBe(200);
+    await fake.waitFor(() => fake.of('chat.postMessage', clicked).length > 0);
+    expect(String(fake.of('chat.postMessage', clicked)[0]!.args.text)).toMatch(/Root cause:\s*Because nobody knows our brand there/);
+
+    const submission = {
+      type: 'view_submission',
+      user: { id: 'U4', team_id: 'T1' },
+      team: { id: 'T1' },
+      api_app_id: 'A1',
+      token: 'legacy',
+      view: {
+        id: 'V1',
+        type: 'modal',
+        callback_id: 'profile_modal',
+        private_metadata: JSON.stringify({ channel: 'D-U4' }),
+        state: { values: { country: { value: { type: 'static_select', selected_option: { value: 'SE' } } }, sector: { value: { type: 'static_select', selected_option: { value: 'automotive' } } } } },
+      },
+    };
+    const saved = fake.calls.length;
+    const r = await sendForm({ payload: JSON.stringify(submission) });
+    expect(r.res.status).toBe(200);
+    await fake.waitFor(() => fake.of('chat.postEphemeral', saved).length >= 2);
+    expect(allText(fake.of('chat.postEphemeral', saved))).toMatch(/Sweden[\s\S]*Automotive/);
+  });
+
+  it('publishes the App Home with the profile and saved analyses', async () => {
+    const since = fake.calls.length;
+    await sendEvent({ type: 'app_home_opened', user: 'U4', channel: 'D-U4', tab: 'home', event_ts: '1.1' });
+    await fake.waitFor(() => fake.of('views.publish', since).length > 0);
+    const call = fake.of('views.publish', since)[0]!;
+    expect(call.args).toMatchObject({ user_id: 'U4', view: { type: 'home' } });
+    expect(JSON.stringify(call.args.view)).toMatch(/Country: Sweden/);
+    expect(JSON.stringify(call.args.view)).toMatch(/saved analyses/);
+  });
+
+  it('rejects a forged or stale signature with 401 and posts nothing', async () => {
+    const since = fake.calls.length;
+    const body = JSON.stringify(eventEnvelope({ type: 'message', channel_type: 'im', channel: 'D-X', user: 'UX', text: 'hello', ts: '1.1' }));
+    const forged = await post(body, 'application/json', slackSignature('wrong-secret', body));
+    expect(forged.res.status).toBe(401);
+    const stale = await post(body, 'application/json', slackSignature(SECRET, body, Math.floor(Date.now() / 1000) - 600));
+    expect(stale.res.status).toBe(401);
+    const unsigned = await post(body, 'application/json', {});
+    expect(unsigned.res.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fake.calls.slice(since).filter((c) => c.method.startsWith('chat.'))).toEqual([]);
+  });
+
+  it('answers a retried event once', async () => {
+    const since = fake.calls.length;
+    await dm('help', 'U5', {});
+    const event = { type: 'message', channel_type: 'im', channel: 'D-U6', user: 'U6', text: 'help', ts: '5.5', team: 'T1' };
+    await sendEvent(event, 'EvRetry1');
+    await sendEvent(event, 'EvRetry1', { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
+    await sendEvent(event, 'EvRetry1', { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' });
+    await fake.waitFor(() => fake.of('chat.postMessage', since).some((c) => c.args.channel === 'D-U6'));
+    await new Promise((r) => setTimeout(r, 800));
+    expect(fake.of('chat.postMessage', since).filter((c) => c.args.channel === 'D-U6')).toHaveLength(1);
+  });
+
+  it('never posts <!channel> or other mention syntax from user text unescaped', async () => {
+    const since = fake.calls.length;
+    await dm('5 whys', 'U7');
+    await dm('<!channel> <!here> <@U999> *bold* &lt;!everyone&gt; our sales stall', 'U7');
+    await fake.waitFor(() => fake.of('chat.postMessage', since).length >= 2);
+    const posted = allText(fake.of('chat.postMessage', since));
+    expect(posted).toMatch(/our sales stall/);
+    for (const bad of ['<!channel>', '<!here>', '<@U999>', '<!everyone>', '@here', '@channel']) expect(posted).not.toContain(bad);
+  });
+
+  it('ignores messages from bots, including itself', async () => {
+    const since = fake.calls.length;
+    await dm('help', 'UBOT', { bot_id: 'BBOT' });
+    await dm('help', 'U8', { subtype: 'bot_message', bot_id: 'BOTHER' });
+    await new Promise((r) => setTimeout(r, 800));
+    expect(fake.of('chat.postMessage', since)).toEqual([]);
+  });
+
+  it('waits out a 429 from the Web API and delivers the message', async () => {
+    const since = fake.calls.length;
+    fake.rateLimit.set('chat.postMessage', 1);
+    await dm('help', 'U9');
+    await fake.waitFor(() => fake.of('chat.postMessage', since).length >= 2, 15_000);
+    const [first, second] = fake.of('chat.postMessage', since);
+    expect(first!.args.channel).toBe('D-U9');
+    expect(second!.args.channel).toBe('D-U9');
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(900);
+  }, 30_000);
+});
