@@ -325,10 +325,12 @@ function actorNote(s: Solution): string {
   return ` _(who acts: ${s.actors.map((a) => names[a]).join(', ')})_`;
 }
 
-/** English country name for an ISO code. */
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/** English country name for an ISO code (the code itself when unknown). */
 export function countryName(code: string): string {
   try {
-    return new Intl.DisplayNames(['en'], { type: 'region' }).of(code) ?? code;
+    return regionNames.of(code) ?? code;
   } catch {
     return code;
   }

@@ -95,6 +95,8 @@ export class RetrievalIndex {
   private readonly docs: Doc[] = [];
   private readonly tfidf = new TfIdf();
   private readonly lengths: number[] = [];
+  /** Inverted index built from natural's term counts: term → (document, term frequency). Scoring touches postings only. */
+  private readonly postings = new Map<string, { doc: number; tf: number }[]>();
   private readonly avgLength: number;
   /** Root causes carry no topics of their own; they inherit those of their barriers. */
   private readonly barrierTopics: Map<string, readonly Topic[]>;
@@ -117,6 +119,16 @@ export class RetrievalIndex {
       this.lengths.push(terms.length);
     }
     this.avgLength = this.lengths.reduce((a, b) => a + b, 0) / Math.max(1, this.lengths.length);
+    this.tfidf.documents.forEach((document, doc) => {
+      for (const term of Object.keys(document)) {
+        if (term === '__key') continue;
+        const tf = TfIdf.tf(term, document);
+        if (tf === 0) continue;
+        const list = this.postings.get(term) ?? [];
+        list.push({ doc, tf });
+        this.postings.set(term, list);
+      }
+    });
   }
 
   /** BM25 of each document for the query terms. */
@@ -124,14 +136,14 @@ export class RetrievalIndex {
     const scores = new Float64Array(this.docs.length);
     const unique = [...new Set(terms)];
     for (const term of unique) {
+      const list = this.postings.get(term);
+      if (!list) continue;
       // natural's idf is 1 + ln(N / (1 + df)); it is positive for all but the commonest terms.
       const idf = Math.max(0, this.tfidf.idf(term));
       if (idf === 0) continue;
-      for (let i = 0; i < this.docs.length; i++) {
-        const tf = TfIdf.tf(term, this.tfidf.documents[i]!);
-        if (tf === 0) continue;
-        const norm = tf + K1 * (1 - B + (B * this.lengths[i]!) / this.avgLength);
-        scores[i]! += (idf * (tf * (K1 + 1))) / norm;
+      for (const { doc, tf } of list) {
+        const norm = tf + K1 * (1 - B + (B * this.lengths[doc]!) / this.avgLength);
+        scores[doc]! += (idf * (tf * (K1 + 1))) / norm;
       }
     }
     return scores;

@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Low, Memory } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { DataFile } from 'lowdb/node';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { COLLECTIONS, StoreError, type Collection, type JsonValue, type Store, type StoredRecord } from './store.js';
@@ -30,6 +30,9 @@ export interface LowdbStoreOptions {
 
 export class LowdbStore implements Store {
   private closed = false;
+  /** The file write in progress, and the one queued behind it (group commit: one write serves every change made meanwhile). */
+  private writing: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
 
   private constructor(
     private readonly db: Low<Document>,
@@ -68,7 +71,8 @@ export class LowdbStore implements Store {
       }
     }
     const empty: Document = { format: 'sme-advisor-store', version: 1, collections: {} };
-    const db = new Low<Document>(new JSONFile<Document>(file), empty);
+    // Compact JSON: the file is for the program; `jq .` makes it readable when a person needs to look.
+    const db = new Low<Document>(new DataFile<Document>(file, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }), empty);
     try {
       await db.read();
     } catch (cause) {
@@ -101,12 +105,30 @@ export class LowdbStore implements Store {
     return all[collection];
   }
 
-  private async flush(): Promise<void> {
-    try {
-      await this.db.write();
-    } catch (cause) {
-      throw new StoreError('STORE_WRITE_FAILED', `Could not write ${this.file}: ${(cause as Error).message}`, { cause });
+  /**
+   * Makes every change so far durable. Changes are applied in memory synchronously; this resolves once a file write
+   * that started after them has completed. Writes never overlap, and callers who change data while a write is in
+   * progress share the next one, so a burst of updates costs two serialisations of the document, not one each.
+   */
+  private flush(): Promise<void> {
+    if (!this.writing) {
+      this.writing = this.db
+        .write()
+        .catch((cause: unknown) => {
+          throw new StoreError('STORE_WRITE_FAILED', `Could not write ${this.file}: ${(cause as Error).message}`, { cause });
+        })
+        .finally(() => {
+          this.writing = undefined;
+        });
+      return this.writing;
     }
+    this.queued ??= this.writing
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.flush();
+      });
+    return this.queued;
   }
 
   async get<T = JsonValue>(collection: Collection, key: string): Promise<T | undefined> {

@@ -19,8 +19,8 @@ import { StoreInstallationStore } from './installation-store.js';
 /** The scopes the app uses, and no more: mentions, DMs to the bot, posting, and the slash command. */
 export const SLACK_SCOPES = ['app_mentions:read', 'chat:write', 'commands', 'im:history'];
 export const PROFILE_MODAL = 'profile_modal';
-/** Retried deliveries are remembered this long; Slack retries within minutes. */
-const DEDUPE_TTL_MS = 24 * 3600_000;
+/** Retried deliveries are remembered this long; Slack retries three times within about five minutes. */
+const DEDUPE_TTL_MS = 3600_000;
 
 export interface SlackChannel {
   /** Express router for /slack/events (and /slack/install, /slack/oauth_redirect in OAuth mode); absent in Socket Mode. */
@@ -104,7 +104,7 @@ export function createSlackChannel(deps: { config: Config; advisor: Advisor; sto
   let receiver: ExpressReceiver | undefined;
   let app: App;
   if (config.SLACK_APP_TOKEN && !oauth) {
-    app = new App({ token: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, socketMode: true, clientOptions, logger: boltLogger(logger) });
+    app = new App({ token: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, socketMode: true, clientOptions, convoStore: false, logger: boltLogger(logger) });
   } else {
     receiver = new ExpressReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET!,
@@ -123,7 +123,8 @@ export function createSlackChannel(deps: { config: Config; advisor: Advisor; sto
           }
         : {}),
     });
-    app = new App({ receiver, clientOptions, logger: boltLogger(logger), ...(oauth ? {} : { token: config.SLACK_BOT_TOKEN }) });
+    // convoStore off: dialogue state lives in the advisor's store, not in Bolt's per-process memory.
+    app = new App({ receiver, clientOptions, convoStore: false, logger: boltLogger(logger), ...(oauth ? {} : { token: config.SLACK_BOT_TOKEN }) });
   }
 
   // A retried delivery (X-Slack-Retry-Num, same event_id) is processed once, even across instances sharing a store.
@@ -249,7 +250,7 @@ export function createSlackChannel(deps: { config: Config; advisor: Advisor; sto
           const old = (await store.list<number>('processed_events', '', 10_000)).filter((r) => Date.now() - r.value > DEDUPE_TTL_MS);
           for (const r of old) await store.delete('processed_events', r.key);
         })().catch((e: unknown) => logger.warn({ err: e }, 'pruning Slack event ids failed'));
-      }, 3600_000);
+      }, 10 * 60_000);
       pruner.unref();
     },
     async stop() {

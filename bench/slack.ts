@@ -1,0 +1,143 @@
+/**
+ * bench:slack: signed Slack message events over loopback at fixed concurrency, against the advisor (the real server,
+ * `node dist/main.js`) and, in the same run, a bare Bolt app that only acknowledges and echoes. Both post their replies
+ * to the same loopback fake Web API. Measures acknowledgements per second and p50/p99 ack latency; rounds alternate
+ * between the two so that machine noise hits both alike. Prints a Markdown table for BENCHMARKS.md.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { FakeSlackApi, eventEnvelope, slackSignature } from '../test/helpers/fake-slack.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const SECRET = 'bench-secret';
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const QUESTIONS = [
+  'Do we need CE marking to sell our machines in Norway?',
+  'Which grants can finance our first export project?',
+  'How do we find a distributor in Germany?',
+  'hello',
+  'What customs duties apply when we export to Serbia?',
+];
+
+async function freePort(): Promise<number> {
+  const s = http.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+async function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
+  const child = spawn(args[0]!, args.slice(1), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (ready.test(err)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
+  });
+  return child;
+}
+
+async function waitReady(url: string): Promise<void> {
+  for (;;) {
+    const ok = await fetch(url).then((r) => r.status < 500).catch(() => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Sends `total` signed events with `concurrency` in flight; returns per-request latencies and the wall time. */
+async function load(port: string, total: number, concurrency: number, tag: string): Promise<{ latencies: number[]; seconds: number; failures: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const latencies: number[] = [];
+  let failures = 0;
+  let next = 0;
+  const one = (i: number) =>
+    new Promise<void>((resolve) => {
+      const user = `U${i % 200}`;
+      const body = JSON.stringify(
+        eventEnvelope(
+          { type: 'message', channel_type: 'im', channel: `D${user}`, user, text: QUESTIONS[i % QUESTIONS.length], ts: `${1_700_000_000 + i}.000100`, team: 'T1' },
+          `Ev${tag}${i}`,
+        ),
+      );
+      const started = performance.now();
+      const req = http.request(
+        { host: '127.0.0.1', port, path: '/slack/events', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...slackSignature(SECRET, body) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode === 200) latencies.push(performance.now() - started);
+            else failures++;
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        failures++;
+        resolve();
+      });
+      req.end(body);
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) await one(next++);
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { latencies, seconds, failures };
+}
+
+const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+const median = (xs: number[]) => q(xs, 0.5);
+
+async function main(): Promise<void> {
+  const fake = new FakeSlackApi();
+  await fake.start();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-slack-'));
+  const [oursPort, barePort] = [String(await freePort()), String(await freePort())];
+  const slackEnv = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'warn' };
+  const ours = await startProcess([process.execPath, 'dist/main.js'], { ...slackEnv, PORT: oursPort, DATA_DIR: dataDir }, /Ready\./);
+  const bare = await startProcess([process.execPath, '--import', 'tsx', 'bench/bare-bolt.ts'], { ...slackEnv, PORT: barePort }, /bare bolt listening/);
+  await waitReady(`http://127.0.0.1:${oursPort}/readyz`);
+  const results = { ours: [] as { rps: number; p50: number; p99: number }[], bare: [] as { rps: number; p50: number; p99: number }[] };
+  let failures = 0;
+  // Warm-up for both (JIT, caches, keep-alive sockets).
+  await load(oursPort, 300, CONCURRENCY, 'warm-o');
+  await load(barePort, 300, CONCURRENCY, 'warm-b');
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [name, port] of [['ours', oursPort], ['bare', barePort]] as const) {
+      const x = await load(port, REQUESTS, CONCURRENCY, `${name}${r}-`);
+      failures += x.failures;
+      results[name].push({ rps: x.latencies.length / x.seconds, p50: median(x.latencies), p99: q(x.latencies, 0.99) });
+      // Let background work (replies after the ack) drain before the next measurement.
+      await new Promise((res) => setTimeout(res, 1500));
+    }
+  }
+  await Promise.all([ours, bare].map((c) => new Promise((r) => (c.once('exit', r), c.kill()))));
+  await fake.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
+
+  const m = (name: 'ours' | 'bare', k: 'rps' | 'p50' | 'p99') => median(results[name].map((x) => x[k]));
+  const rpsRatio = m('ours', 'rps') / m('bare', 'rps');
+  const p99Ratio = m('ours', 'p99') / m('bare', 'p99');
+  console.log(`\n${REQUESTS} signed message events per round, ${CONCURRENCY} concurrent, ${ROUNDS} rounds (medians); node ${process.version}; ${os.cpus().length} CPUs; ${new Date().toISOString()}\n`);
+  console.log('| measure | advisor | bare Bolt echo | ratio (advisor / bare) |\n| --- | --- | --- | --- |');
+  console.log(`| acks per second | ${m('ours', 'rps').toFixed(0)} | ${m('bare', 'rps').toFixed(0)} | ${rpsRatio.toFixed(2)} |`);
+  console.log(`| ack latency p50 | ${m('ours', 'p50').toFixed(1)} ms | ${m('bare', 'p50').toFixed(1)} ms | ${(m('ours', 'p50') / m('bare', 'p50')).toFixed(2)} |`);
+  console.log(`| ack latency p99 | ${m('ours', 'p99').toFixed(1)} ms | ${m('bare', 'p99').toFixed(1)} ms | ${p99Ratio.toFixed(2)} |`);
+  console.log(`\nreplies posted to the fake Web API: ${fake.of('chat.postMessage').length}; failed requests: ${failures}`);
+  const missed = [...(rpsRatio < 0.8 ? [`throughput ratio ${rpsRatio.toFixed(2)} < 0.8`] : []), ...(p99Ratio > 1.25 ? [`p99 ratio ${p99Ratio.toFixed(2)} > 1.25`] : [])];
+  console.log(missed.length ? `MISSED: ${missed.join('; ')}` : 'targets met (throughput ≥ 0.8× bare, p99 ≤ 1.25× bare)');
+}
+
+void main();
