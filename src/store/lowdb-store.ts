@@ -20,6 +20,8 @@ const DocumentSchema = z.strictObject({
 type Document = z.infer<typeof DocumentSchema>;
 
 export const STORE_FILE_NAME = 'store.json';
+/** How long a write queued behind another waits for more changes to join it. */
+const GROUP_COMMIT_DELAY_MS = 15;
 
 export interface LowdbStoreOptions {
   /** Skip the inter-process lock (tests that simulate a crash open the file twice on purpose). */
@@ -124,6 +126,8 @@ export class LowdbStore implements Store {
     }
     this.queued ??= this.writing
       .catch(() => undefined)
+      // A short pause lets a burst of changes gather into one write: every write serialises the whole document.
+      .then(() => new Promise((resolve) => setTimeout(resolve, GROUP_COMMIT_DELAY_MS)))
       .then(() => {
         this.queued = undefined;
         return this.flush();
