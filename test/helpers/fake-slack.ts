@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 export interface SlackCall {
   method: string;
   args: Record<string, unknown>;
+  /** The bearer token the call was made with. */
+  token?: string;
   at: number;
 }
 
@@ -30,7 +32,8 @@ export class FakeSlackApi {
         if ((req.headers['content-type'] ?? '').includes('application/json')) Object.assign(args, raw ? JSON.parse(raw) : {});
         else for (const [k, v] of new URLSearchParams(raw)) args[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
         const limited = this.rateLimit.get(method) ?? 0;
-        this.calls.push({ method, args, at: Date.now() });
+        const auth = req.headers.authorization;
+        this.calls.push({ method, args, token: auth?.replace(/^Bearer /, '') ?? (args.token as string | undefined), at: Date.now() });
         if (limited > 0) {
           this.rateLimit.set(method, limited - 1);
           res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
@@ -53,6 +56,19 @@ export class FakeSlackApi {
         return { ok: true, channel: args.channel, ts: `${++this.ts}.000100`, message: { text: args.text } };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: `${++this.ts}.000200` };
+      case 'oauth.v2.access':
+        return {
+          ok: true,
+          app_id: 'A1',
+          authed_user: { id: 'UINSTALLER' },
+          scope: 'app_mentions:read,chat:write,commands,im:history',
+          token_type: 'bot',
+          access_token: 'xoxb-installed-token',
+          bot_user_id: 'UBOT',
+          team: { id: 'T2', name: 'Installed Team' },
+          enterprise: null,
+          is_enterprise_install: false,
+        };
       case 'views.open':
       case 'views.publish':
         return { ok: true, view: { id: 'V1' } };
