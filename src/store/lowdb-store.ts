@@ -109,30 +109,34 @@ export class LowdbStore implements Store {
 
   /**
    * Makes every change so far durable. Changes are applied in memory synchronously; this resolves once a file write
-   * that started after them has completed. Writes never overlap, and callers who change data while a write is in
-   * progress share the next one, so a burst of updates costs two serialisations of the document, not one each.
+   * that started after them has completed. Writes never overlap; callers who change data while a write is running
+   * share the next one (group commit), so a burst of updates costs a few serialisations of the document, not one each.
+   * Promises resolve in the order the changes were made, which keeps "acknowledged" meaning "acknowledged in order".
    */
   private flush(): Promise<void> {
-    if (!this.writing) {
-      this.writing = this.db
-        .write()
-        .catch((cause: unknown) => {
-          throw new StoreError('STORE_WRITE_FAILED', `Could not write ${this.file}: ${(cause as Error).message}`, { cause });
-        })
-        .finally(() => {
-          this.writing = undefined;
-        });
-      return this.writing;
-    }
-    this.queued ??= this.writing
+    if (this.queued) return this.queued;
+    if (!this.writing) return (this.writing = this.startWrite());
+    this.queued = this.writing
       .catch(() => undefined)
-      // A short pause lets a burst of changes gather into one write: every write serialises the whole document.
+      // A short pause lets a burst of changes gather into the next write.
       .then(() => new Promise((resolve) => setTimeout(resolve, GROUP_COMMIT_DELAY_MS)))
       .then(() => {
         this.queued = undefined;
-        return this.flush();
+        return (this.writing = this.startWrite());
       });
     return this.queued;
+  }
+
+  private startWrite(): Promise<void> {
+    const write: Promise<void> = this.db
+      .write()
+      .catch((cause: unknown) => {
+        throw new StoreError('STORE_WRITE_FAILED', `Could not write ${this.file}: ${(cause as Error).message}`, { cause });
+      })
+      .finally(() => {
+        if (this.writing === write) this.writing = undefined;
+      });
+    return write;
   }
 
   async get<T = JsonValue>(collection: Collection, key: string): Promise<T | undefined> {

@@ -64,6 +64,19 @@ describe('LowdbStore', () => {
     await again.close();
   });
 
+  it('acknowledges writes in the order they were made, across grouped file writes', async () => {
+    const s = await LowdbStore.open(dir);
+    const order: number[] = [];
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 60; i++) {
+      writes.push(s.put('polls', `k${i}`, i).then(() => void order.push(i)));
+      if (i % 7 === 0) await new Promise((r) => setTimeout(r, 3));
+    }
+    await Promise.all(writes);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    await s.close();
+  });
+
   it('refuses to start on a corrupt file, names it, and leaves it untouched', async () => {
     const file = path.join(dir, STORE_FILE_NAME);
     fs.writeFileSync(file, '{"format":"sme-advisor-store","version":1,"collections":{"profiles":{"u":');
