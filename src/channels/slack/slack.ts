@@ -19,6 +19,47 @@ import { StoreInstallationStore } from './installation-store.js';
 /** The scopes the app uses, and no more: mentions, DMs to the bot, posting, and the slash command. */
 export const SLACK_SCOPES = ['app_mentions:read', 'chat:write', 'commands', 'im:history'];
 export const PROFILE_MODAL = 'profile_modal';
+/** Turns in progress at once: enough to overlap their waits on store writes and Web API calls. */
+const TURN_CONCURRENCY = 32;
+
+/** A FIFO of turn jobs run with bounded concurrency; jobs start in arrival order (the core keeps per-user order). */
+class TurnQueue {
+  private readonly jobs: (() => Promise<void>)[] = [];
+  private running = 0;
+  private idle: (() => void)[] = [];
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly logger: Logger,
+  ) {}
+
+  push(job: () => Promise<void>): void {
+    this.jobs.push(job);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.jobs.length > 0) {
+      const job = this.jobs.shift()!;
+      this.running++;
+      void job()
+        .catch((err: unknown) => this.logger.error({ err }, 'Slack turn failed'))
+        .then(() => new Promise((resolve) => setImmediate(resolve)))
+        .finally(() => {
+          this.running--;
+          this.pump();
+          if (this.running === 0 && this.jobs.length === 0) this.idle.splice(0).forEach((r) => r());
+        });
+    }
+  }
+
+  /** Resolves when every queued turn has finished. */
+  drained(): Promise<void> {
+    if (this.running === 0 && this.jobs.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+}
+
 /** Retried deliveries are remembered this long; Slack retries three times within about five minutes. */
 const DEDUPE_TTL_MS = 3600_000;
 
@@ -140,16 +181,28 @@ export function createSlackChannel(deps: { config: Config; advisor: Advisor; sto
     await next();
   });
 
-  const run = async (client: WebClient, event: InboundEvent, target: Target) => {
-    const result = await advisor.handle(event);
-    await deliver(client, target, result.replies);
+  // Turns run from a queue after the acknowledgement, a few at a time, yielding to the event loop between turns, so
+  // that under a burst new requests are still verified and acknowledged within Slack's 3 seconds.
+  const turns = new TurnQueue(TURN_CONCURRENCY, logger);
+  // Replies to one user in one conversation are posted in the order of the turns (the core orders the turns).
+  const deliveries = new Map<string, Promise<void>>();
+  const run = (client: WebClient, event: InboundEvent, target: Target): void => {
+    const key = JSON.stringify([event.team, event.conversation, event.thread, event.user]);
+    turns.push(async () => {
+      const result = await advisor.handle(event);
+      const mine = (deliveries.get(key) ?? Promise.resolve()).then(() => deliver(client, target, result.replies));
+      const settled = mine.catch(() => undefined);
+      deliveries.set(key, settled);
+      void settled.then(() => deliveries.get(key) === settled && deliveries.delete(key));
+      await mine;
+    });
   };
 
   app.event('message', async ({ event, client, context }) => {
     // Only plain user messages in the bot's DMs; edits, joins and every bot (including this one) are ignored.
     if (event.channel_type !== 'im' || event.subtype !== undefined || 'bot_id' in event) return;
     const text = fromSlackText(event.text ?? '', context.botUserId);
-    await run(
+    run(
       client,
       { channel: 'slack', team: context.teamId ?? event.team, user: event.user, conversation: event.channel, thread: event.thread_ts, text, direct: true },
       { channel: event.channel, user: event.user, thread: event.thread_ts, ephemeral: false },
@@ -159,7 +212,7 @@ export function createSlackChannel(deps: { config: Config; advisor: Advisor; sto
   app.event('app_mention', async ({ event, client, context }) => {
     if (event.bot_id || !event.user) return;
     const thread = event.thread_ts ?? event.ts;
-    await run(
+    run(
       client,
       { channel: 'slack', team: context.teamId ?? event.team, user: event.user, conversation: event.channel, thread, text: fromSlackText(event.text, context.botUserId), direct: false },
       { channel: event.channel, user: event.user, thread, ephemeral: false },
@@ -182,7 +235,7 @@ export function createSlackChannel(deps: { config: Config; advisor: Advisor; sto
       await deliver(client, target, [{ text: 'Usage: `/advisor ask <question>`, `/advisor whys`, `/advisor profile`, `/advisor analyses`, `/advisor forget-me`, `/advisor help`' }]);
       return;
     }
-    await run(client, { ...base, text }, target);
+    run(client, { ...base, text }, target);
   });
 
   app.action(/.*/, async ({ ack, body, action, client, context }) => {
@@ -191,7 +244,7 @@ export function createSlackChannel(deps: { config: Config; advisor: Advisor; sto
     const channel = body.channel?.id ?? body.user.id;
     const container = body.container as { is_ephemeral?: boolean; thread_ts?: string };
     const thread = body.message?.thread_ts ?? container.thread_ts;
-    await run(
+    run(
       client,
       {
         channel: 'slack',
@@ -217,9 +270,9 @@ export function createSlackChannel(deps: { config: Config; advisor: Advisor; sto
     const meta = z.object({ channel: z.string() }).safeParse(JSON.parse(view.private_metadata || '{}'));
     const base = { channel: 'slack' as const, team: context.teamId ?? body.team?.id, user: body.user.id, conversation: meta.success ? meta.data.channel : body.user.id };
     const target: Target = { channel: base.conversation, user: body.user.id, ephemeral: true };
-    await run(client, { ...base, action: { id: 'profile.country', value: country } }, target);
+    run(client, { ...base, action: { id: 'profile.country', value: country } }, target);
     const sector = parsed.data.sector.value.selected_option?.value;
-    if (sector) await run(client, { ...base, action: { id: 'profile.sector', value: sector } }, target);
+    if (sector) run(client, { ...base, action: { id: 'profile.sector', value: sector } }, target);
   });
 
   app.event('app_home_opened', async ({ event, client, context }) => {
@@ -255,6 +308,8 @@ export function createSlackChannel(deps: { config: Config; advisor: Advisor; sto
     },
     async stop() {
       if (pruner) clearInterval(pruner);
+      // Acknowledged events are answered before the process ends.
+      await turns.drained();
       if (config.SLACK_APP_TOKEN && !receiver) await app.stop();
     },
   };
