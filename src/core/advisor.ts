@@ -93,6 +93,7 @@ type Effect =
   | { kind: 'save_analysis'; analysis: Analysis }
   | { kind: 'list_analyses' }
   | { kind: 'export_analysis'; id: string }
+  | { kind: 'export_listed'; index: number }
   | { kind: 'forget' };
 
 interface Turn {
@@ -344,6 +345,8 @@ export class Advisor {
         return this.setSector(t, command.value);
       case 'clear_profile':
         return void t.effects.push({ kind: 'clear_profile' });
+      case 'export_listed':
+        return void t.effects.push({ kind: 'export_listed', index: command.index });
     }
 
     if (s.whys) {
@@ -542,13 +545,17 @@ export class Advisor {
       case 'list_analyses': {
         const list = await this.analyses(userKey);
         if (list.length === 0) return [{ text: 'You have no saved analyses yet. Type **5 whys** to start one; save it at the end.' }];
-        const shown = list.slice(-10).reverse();
+        const shown = newestFirst(list);
         return [
           {
-            text: `**Your saved analyses** (${list.length})\n${shown.map((a, i) => `${i + 1}. ${a.createdAt.slice(0, 10)}: ${quoteUserText(a.problem, 80)} → root cause: ${quoteUserText(a.rootCause, 80)}`).join('\n')}`,
+            text: `**Your saved analyses** (${list.length})\n${shown.map((a, i) => `${i + 1}. ${a.createdAt.slice(0, 10)}: ${quoteUserText(a.problem, 80)} → root cause: ${quoteUserText(a.rootCause, 80)}`).join('\n')}\nType e.g. **export 1** to get one as Markdown.`,
             buttons: shown.slice(0, 5).map((a, i): ReplyButton => ({ label: `Export ${i + 1}`, action: { id: 'analysis.export', value: a.id } })),
           },
         ];
+      }
+      case 'export_listed': {
+        const a = newestFirst(await this.analyses(userKey))[effect.index - 1];
+        return [a ? exportReply(a, this.deps.knowledge) : { text: `There is no analysis number ${effect.index}. Type **my analyses** to see the list.` }];
       }
       case 'export_analysis': {
         const a = (await this.analyses(userKey)).find((x) => x.id === effect.id);
@@ -574,6 +581,11 @@ export class Advisor {
       return p.success ? [p.data] : [];
     });
   }
+}
+
+/** The ten most recent analyses, newest first: the numbering of "my analyses" and "export N". */
+function newestFirst(list: Analysis[]): Analysis[] {
+  return [...list].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, 10);
 }
 
 function localeLang(locale: string | undefined): Lang | undefined {

@@ -19,6 +19,7 @@ export type Command =
   | { kind: 'export' }
   | { kind: 'share' }
   | { kind: 'pick'; index: number }
+  | { kind: 'export_listed'; index: number }
   | { kind: 'set_country'; value: string }
   | { kind: 'set_sector'; value: string }
   | { kind: 'clear_profile' };
@@ -67,6 +68,8 @@ export function parseCommand(text: string): Command | undefined {
     .replace(/\s+/g, ' ')
     .trim();
   for (const [re, cmd] of EXACT) if (re.test(t)) return cmd;
+  const exportListed = /^(?:export|exportieren|exportera)\s+#?(\d{1,2})$/.exec(t);
+  if (exportListed) return { kind: 'export_listed', index: Number(exportListed[1]) };
   const pick = /^(?:#|no\.?\s*|nr\.?\s*)?([1-9])$/.exec(t);
   if (pick) return { kind: 'pick', index: Number(pick[1]) };
   for (const re of COUNTRY) {

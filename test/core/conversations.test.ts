@@ -134,6 +134,9 @@ describe('scripted conversations through chat --jsonl', () => {
     expect(allText(list)).toMatch(/Your saved analyses\*\* \(1\)/);
     const exported = await chat.press('whys-user', button(list, 'analysis.export'));
     expect(exported[0]!.file!.content).toMatch(/^# 5-Whys analysis/);
+    const typed = await chat.say('whys-user', 'export 1');
+    expect(typed[0]!.file!.content).toBe(exported[0]!.file!.content);
+    expect(allText(await chat.say('whys-user', 'export 7'))).toMatch(/no analysis number 7/);
     expect(exported[0]!.file!.content).toContain('Because we never budgeted for certification');
     expect(allText(await chat.say('someone-else', 'my analyses'))).toMatch(/no saved analyses/);
     // Another user cannot export it with the same button value.

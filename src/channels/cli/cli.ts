@@ -64,28 +64,30 @@ function issueText(e: z.ZodError): string {
   return `${i.path.join('.') || 'line'}: ${i.message}`;
 }
 
-async function chatJsonl(app: AdvisorApp): Promise<void> {
+/**
+ * Reads JSON lines from stdin and writes exactly one JSON line per input line, in order: the handler's answer, or
+ * {"error": "..."} for a line that is not valid JSON or does not match the schema. The session always goes on.
+ */
+async function eachJsonLine<S extends z.ZodType>(schema: S, example: string, handle: (input: z.infer<S>) => Promise<unknown>): Promise<void> {
   const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of rl) {
     let raw: unknown;
     try {
       raw = JSON.parse(line);
     } catch {
-      await writeLine({ error: `line is not valid JSON; expected an object such as {"user":"alice","text":"hello"}` });
+      await writeLine({ error: `line is not valid JSON; expected an object such as ${example}` });
       continue;
     }
-    const parsed = JsonlInput.safeParse(raw);
-    if (!parsed.success) {
-      await writeLine({ error: `invalid input: ${issueText(parsed.error)}` });
-      continue;
-    }
-    const input = parsed.data;
-    if ((input.text === undefined) === (input.action === undefined)) {
-      await writeLine({ error: 'invalid input: give exactly one of "text" or "action"' });
-      continue;
-    }
+    const parsed = schema.safeParse(raw);
+    await writeLine(parsed.success ? await handle(parsed.data) : { error: `invalid input: ${issueText(parsed.error)}` });
+  }
+}
+
+async function chatJsonl(app: AdvisorApp): Promise<void> {
+  await eachJsonLine(JsonlInput, '{"user":"alice","text":"hello"}', async (input) => {
+    if ((input.text === undefined) === (input.action === undefined)) return { error: 'invalid input: give exactly one of "text" or "action"' };
     try {
-      const result = await app.advisor.handle({
+      return await app.advisor.handle({
         channel: 'cli',
         user: input.user,
         conversation: input.conversation ?? `dm:${input.user}`,
@@ -93,12 +95,11 @@ async function chatJsonl(app: AdvisorApp): Promise<void> {
         text: input.text,
         action: input.action,
       });
-      await writeLine(result);
     } catch (e) {
       // A store failure must not end the session silently: report it on this line and go on.
-      await writeLine({ error: `the advisor could not handle this line: ${(e as Error).message}` });
+      return { error: `the advisor could not handle this line: ${(e as Error).message}` };
     }
-  }
+  });
 }
 
 async function chatInteractive(app: AdvisorApp, user: string): Promise<void> {
@@ -122,23 +123,10 @@ async function chatInteractive(app: AdvisorApp, user: string): Promise<void> {
 
 async function classify(config: Config): Promise<void> {
   const matcher = new Matcher({ intentsDir: config.INTENTS_DIR, cacheDir: config.MODEL_CACHE_DIR });
-  const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-  for await (const line of rl) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch {
-      await writeLine({ error: 'line is not valid JSON; expected {"text":"...","lang"?:"en|de|sv"}' });
-      continue;
-    }
-    const parsed = ClassifyInput.safeParse(raw);
-    if (!parsed.success) {
-      await writeLine({ error: `invalid input: ${issueText(parsed.error)}` });
-      continue;
-    }
-    const c = matcher.classify(parsed.data.text, parsed.data.lang);
-    await writeLine({ text: c.text, intent: c.intent, confidence: c.confidence, lang: c.lang, alternatives: c.alternatives, entities: c.entities });
-  }
+  await eachJsonLine(ClassifyInput, '{"text":"...","lang":"de"} (lang optional: en, de or sv)', async (input) => {
+    const c = matcher.classify(input.text, input.lang);
+    return { text: c.text, intent: c.intent, confidence: c.confidence, lang: c.lang, alternatives: c.alternatives, entities: c.entities };
+  });
 }
 
 function pct(x: number): string {
