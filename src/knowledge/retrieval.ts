@@ -4,6 +4,7 @@
  */
 import TfIdf from 'natural/lib/natural/tfidf/tfidf.js';
 import { stemmedTerms, type Lang } from '../nlu/text.js';
+import { englishTerms } from './glossary.js';
 import type { Dataset } from './dataset.js';
 import type { Agency, Barrier, Insight, RootCause, Solution, Topic } from './schema.js';
 
@@ -131,6 +132,15 @@ export class RetrievalIndex {
     });
   }
 
+  /**
+   * Stemmed query terms. A German or Swedish question is searched in its own stems (the originals kept beside the
+   * English text), as English (codes and loanwords such as ISO, CE, export), and through the domain glossary.
+   */
+  private queryTerms(text: string, lang: Lang): string[] {
+    if (lang === 'en') return stemmedTerms(text, 'en');
+    return [...stemmedTerms(text, lang), ...stemmedTerms(text, 'en'), ...stemmedTerms(englishTerms(text, lang), 'en')];
+  }
+
   /** BM25 of each document for the query terms. */
   private bm25(terms: string[]): Float64Array {
     const scores = new Float64Array(this.docs.length);
@@ -152,8 +162,7 @@ export class RetrievalIndex {
   /** The best barriers, solutions, agencies and insights for a question, optionally within a topic and country. */
   search(q: RetrievalQuery): RetrievalResult {
     const lang = q.lang ?? 'en';
-    // Non-English questions are also stemmed as English: codes, brand names and loanwords (ISO, CE, export) match either way.
-    const terms = lang === 'en' ? stemmedTerms(q.text, 'en') : [...stemmedTerms(q.text, lang), ...stemmedTerms(q.text, 'en')];
+    const terms = this.queryTerms(q.text, lang);
     const text = this.bm25(terms);
     if (q.topic) {
       const topical = this.bm25(stemmedTerms(TOPIC_TERMS[q.topic], 'en'));
@@ -198,7 +207,7 @@ export class RetrievalIndex {
 
   /** Root causes closest to what the user wrote (5-Whys quick picks); those of `barrierId` get a head start. */
   closestRootCauses(text: string, lang: Lang, limit = 3, barrierId?: string): Scored<RootCause>[] {
-    const terms = lang === 'en' ? stemmedTerms(text, 'en') : [...stemmedTerms(text, lang), ...stemmedTerms(text, 'en')];
+    const terms = this.queryTerms(text, lang);
     const scores = this.bm25(terms);
     const out: Scored<RootCause>[] = [];
     this.docs.forEach((d, i) => {
