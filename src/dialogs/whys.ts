@@ -317,6 +317,9 @@ export function analysisMarkdown(a: Analysis, knowledge: Knowledge): string {
     '## Who can help',
     ...agencies.map((x) => `- [${x.name}](${x.url}): ${x.offers}`),
     '',
+    '## Sources',
+    ...[...new Set(solutions.map((s) => s.cite.source))].map((id) => `- ${knowledge.reference(id)}`),
+    '',
   ].join('\n');
 }
 

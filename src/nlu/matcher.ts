@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { fileURLToPath } from 'node:url';
 import { SoftmaxClassifier, type SerializedModel, type TrainingOptions } from './classifier.js';
 import { EntityExtractor, type Entity } from './entities.js';
-import { DEFAULT_FEATURES, featurize, fold, wordStems, type FeatureOptions } from './features.js';
+import { DEFAULT_FEATURES, featurize, wordStems, type FeatureOptions } from './features.js';
 import { INTENTS, examplesOf, isDomainIntent, loadIntentFiles, type Example, type IntentFile, type IntentName } from './intents.js';
 import { LANGS, type Lang } from './text.js';
 
@@ -212,11 +212,6 @@ export class Matcher {
       return 'clarify';
     }
     return 'answer';
-  }
-
-  /** Whether a token (after stemming and folding) is in the training vocabulary. */
-  knowsWord(word: string, lang: Lang): boolean {
-    return this.model.knows(`w:${fold(word)}`) || wordStems(word, lang).some((s) => this.model.knows(`w:${s}`));
   }
 }
 

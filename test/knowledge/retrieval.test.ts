@@ -51,3 +51,12 @@ describe('retrieval', () => {
     expect(picks[0]!.item.barriers.some((b) => /certification/.test(b))).toBe(true);
   });
 });
+
+describe('retrieval for German and Swedish questions', () => {
+  it('reaches the English dataset text through the domain glossary', () => {
+    const de = index.search({ text: 'Wie finden wir einen zuverlässigen Vertriebspartner?', lang: 'de', topic: 'markets' });
+    expect(de.solutions.map((s) => s.item.text).join(' ')).toMatch(/distributor/i);
+    const sv = index.search({ text: 'Vi saknar rörelsekapital för exporten', lang: 'sv', topic: 'financing' });
+    expect(sv.barriers[0]!.item.text).toMatch(/working capital/i);
+  });
+});
