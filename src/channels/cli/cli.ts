@@ -28,6 +28,7 @@ const USAGE = `Usage: npm run --silent advisor -- <command>
   ask "question"                 print the answer the advisor would give
   classify                       read {"text","lang"?} JSON lines, write one classification per line
   eval [--write-calibration]     evaluate the intent matcher (k-fold and held-out); exit 1 below targets
+  train                          train the intent model into MODEL_CACHE_DIR (npm install does this)
   data check                     validate data/ and print counts; exit 1 on any problem`;
 
 const JsonlInput = z.strictObject({
@@ -222,6 +223,12 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'classify':
       return classify(config);
+    case 'train': {
+      const started = performance.now();
+      const matcher = new Matcher({ intentsDir: config.INTENTS_DIR, cacheDir: config.MODEL_CACHE_DIR });
+      console.log(`intent model ${matcher.fromCache ? 'already cached' : 'trained'} in ${Math.round(performance.now() - started)} ms (${config.MODEL_CACHE_DIR})`);
+      return;
+    }
     case 'eval':
       return evaluate(config, args);
     case 'data':
