@@ -59,12 +59,34 @@ describe('Slack channel', () => {
 
   it('runs /advisor subcommands and answers privately', async () => {
     const since = fake.calls.length;
-    const { res } = await sendForm({ command: '/advisor', text: 'ask how do we find a distributor in Germany', user_id: 'U3', channel_id: 'C9', team_id: 'T1', trigger_id: 't1', response_url: 'https://hooks.slack.invalid/x' });
+    const { res } = await sendForm({ command: '/advisor', text: 'ask how do we find a distributor in Germany', user_id: 'U3', channel_id: 'C9', team_id: 'T1', trigger_id: 't1', response_url: `${fake.responseUrl}cmd-1` });
     expect(res.status).toBe(200);
-    await fake.waitFor(() => fake.of('chat.postEphemeral', since).some((c) => c.args.user === 'U3'));
-    expect(fake.of('chat.postEphemeral', since).find((c) => c.args.user === 'U3')!.args).toMatchObject({ channel: 'C9', user: 'U3', text: expect.stringMatching(/Foreign markets/) });
+    // Private replies go through the command's response_url, which works in channels the app has not joined.
+    await fake.waitFor(() => fake.of('response_url', since).length > 0);
+    expect(fake.of('response_url', since)[0]!.args).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Foreign markets/) });
+    // A button in that private reply answers privately too, through the interaction's response_url.
+    const reply = fake.of('response_url', since)[0]!;
+    const more = (reply.args.blocks as { elements?: { action_id?: string; value: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id?.startsWith('answer.more#'))!;
+    const clicked = fake.calls.length;
+    await sendForm({
+      payload: JSON.stringify({
+        type: 'block_actions',
+        user: { id: 'U3', team_id: 'T1' },
+        team: { id: 'T1' },
+        api_app_id: 'A1',
+        token: 'legacy',
+        trigger_id: 't9',
+        channel: { id: 'C9' },
+        container: { type: 'message', message_ts: '9.9', channel_id: 'C9', is_ephemeral: true },
+        response_url: `${fake.responseUrl}act-1`,
+        actions: [{ type: 'button', action_id: more.action_id, block_id: 'b', value: more.value, action_ts: '9.9' }],
+      }),
+    });
+    await fake.waitFor(() => fake.of('response_url', clicked).length > 0);
+    expect(fake.of('response_url', clicked)[0]!.args).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/\(more\)/) });
+    expect(fake.of('chat.postMessage', clicked).filter((c) => c.args.channel === 'C9')).toEqual([]);
     const opened = fake.calls.length;
-    await sendForm({ command: '/advisor', text: 'profile', user_id: 'U3', channel_id: 'C9', team_id: 'T1', trigger_id: 't2', response_url: 'https://hooks.slack.invalid/x' });
+    await sendForm({ command: '/advisor', text: 'profile', user_id: 'U3', channel_id: 'C9', team_id: 'T1', trigger_id: 't2', response_url: `${fake.responseUrl}cmd-2` });
     await fake.waitFor(() => fake.of('views.open', opened).length > 0);
     expect(fake.of('views.open', opened)[0]!.args).toMatchObject({ trigger_id: 't2', view: { type: 'modal', callback_id: 'profile_modal' } });
   });
@@ -114,7 +136,7 @@ describe('Slack channel', () => {
     const saved = fake.calls.length;
     const r = await sendForm({ payload: JSON.stringify(submission) });
     expect(r.res.status).toBe(200);
-    const savedToU4 = () => fake.of('chat.postEphemeral', saved).filter((c) => c.args.user === 'U4');
+    const savedToU4 = () => fake.of('chat.postMessage', saved).filter((c) => c.args.channel === 'U4');
     await fake.waitFor(() => savedToU4().length >= 2);
     expect(allText(savedToU4())).toMatch(/Sweden[\s\S]*Automotive/);
   });

@@ -20,6 +20,8 @@ export class FakeSlackApi {
   readonly rateLimit = new Map<string, number>();
   private server?: http.Server;
   url = '';
+  /** Base for response_url values in test payloads. */
+  responseUrl = '';
   private ts = 1_700_000_000;
 
   async start(): Promise<void> {
@@ -27,7 +29,8 @@ export class FakeSlackApi {
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString()));
       req.on('end', () => {
-        const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
+        // Anything outside /api/ is a response_url (Slack gives those with commands and interactions).
+        const method = req.url?.startsWith('/api/') ? req.url.replace(/^\/api\//, '').split('?')[0]! : 'response_url';
         const args: Record<string, unknown> = {};
         if ((req.headers['content-type'] ?? '').includes('application/json')) Object.assign(args, raw ? JSON.parse(raw) : {});
         else for (const [k, v] of new URLSearchParams(raw)) args[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
@@ -46,6 +49,7 @@ export class FakeSlackApi {
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/api/`;
+    this.responseUrl = this.url.replace(/api\/$/, 'respond/');
   }
 
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {

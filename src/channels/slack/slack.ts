@@ -2,7 +2,7 @@
  * The Slack channel: a Bolt app that translates Slack events, commands, button clicks and modal submissions into the
  * core's InboundEvent, and the core's replies into Block Kit. It decides nothing itself.
  */
-import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger, type RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { KnownBlock, View } from '@slack/types';
 import type { Router } from 'express';
@@ -77,6 +77,11 @@ interface Target {
   thread?: string;
   /** Reply only to the user (slash commands and buttons in ephemeral messages). */
   ephemeral: boolean;
+  /**
+   * The request's response_url, for private replies: it works in channels the app is not a member of, where
+   * chat.postEphemeral would fail.
+   */
+  respond?: RespondFn;
 }
 
 function boltLogger(logger: Logger): BoltLogger {
@@ -105,7 +110,9 @@ async function deliver(client: WebClient, target: Target, replies: Reply[]): Pro
   for (const reply of replies) {
     const { text, blocks } = renderReply(reply);
     const base = { channel: target.channel, text, blocks, ...(target.thread ? { thread_ts: target.thread } : {}) };
-    if (target.ephemeral && reply.audience !== 'channel') await client.chat.postEphemeral({ ...base, user: target.user });
+    if (target.respond) {
+      await target.respond({ text, blocks, response_type: reply.audience === 'channel' ? 'in_channel' : 'ephemeral', replace_original: false });
+    } else if (target.ephemeral && reply.audience !== 'channel') await client.chat.postEphemeral({ ...base, user: target.user });
     else await client.chat.postMessage({ ...base, unfurl_links: false, unfurl_media: false });
   }
 }
@@ -219,11 +226,11 @@ export function createSlackChannel(deps: { config: Config; advisor: Advisor; sto
     );
   });
 
-  app.command('/advisor', async ({ command, ack, client, context }) => {
+  app.command('/advisor', async ({ command, ack, client, context, respond }) => {
     await ack();
     const [sub = 'help', ...rest] = command.text.trim().split(/\s+/);
     const args = fromSlackText(rest.join(' '));
-    const target: Target = { channel: command.channel_id, user: command.user_id, ephemeral: true };
+    const target: Target = { channel: command.channel_id, user: command.user_id, ephemeral: true, respond };
     const base = { channel: 'slack' as const, team: context.teamId ?? command.team_id, user: command.user_id, conversation: command.channel_id, direct: false };
     const texts: Record<string, string> = { help: 'help', whys: args ? `5 whys: ${args}` : '5 whys', poll: 'create a poll', survey: 'create a survey', 'forget-me': 'forget me', analyses: 'my analyses' };
     if (sub === 'profile') {
@@ -238,7 +245,7 @@ export function createSlackChannel(deps: { config: Config; advisor: Advisor; sto
     run(client, { ...base, text }, target);
   });
 
-  app.action(/.*/, async ({ ack, body, action, client, context }) => {
+  app.action(/.*/, async ({ ack, body, action, client, context, respond }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
     const channel = body.channel?.id ?? body.user.id;
@@ -255,7 +262,8 @@ export function createSlackChannel(deps: { config: Config; advisor: Advisor; sto
         action: { id: decodeActionId(action.action_id), value: action.value ?? '' },
         direct: channel.startsWith('D'),
       },
-      { channel, user: body.user.id, thread, ephemeral: Boolean(container.is_ephemeral) },
+      // Buttons in a private reply answer privately through that reply's response_url.
+      { channel, user: body.user.id, thread, ephemeral: Boolean(container.is_ephemeral), respond: container.is_ephemeral ? respond : undefined },
     );
   });
 
@@ -269,7 +277,8 @@ export function createSlackChannel(deps: { config: Config; advisor: Advisor; sto
     await ack();
     const meta = z.object({ channel: z.string() }).safeParse(JSON.parse(view.private_metadata || '{}'));
     const base = { channel: 'slack' as const, team: context.teamId ?? body.team?.id, user: body.user.id, conversation: meta.success ? meta.data.channel : body.user.id };
-    const target: Target = { channel: base.conversation, user: body.user.id, ephemeral: true };
+    // The confirmation goes to the user's DM with the app (posting to a user id), which works wherever the modal came from.
+    const target: Target = { channel: body.user.id, user: body.user.id, ephemeral: false };
     run(client, { ...base, action: { id: 'profile.country', value: country } }, target);
     const sector = parsed.data.sector.value.selected_option?.value;
     if (sector) run(client, { ...base, action: { id: 'profile.sector', value: sector } }, target);
