@@ -164,6 +164,20 @@ describe('Slack channel', () => {
     expect(fake.calls.slice(since).filter((c) => c.method.startsWith('chat.'))).toEqual([]);
   });
 
+  it('answers bad bodies with an error status and stays up', async () => {
+    const malformed = await post('{"type": "event_callback", ', 'application/json');
+    expect(malformed.res.status).toBeGreaterThanOrEqual(400);
+    const huge = 'x'.repeat(1_100_000);
+    const big = await post(huge, 'application/json');
+    expect(big.res.status).toBeGreaterThanOrEqual(400);
+    const binary = Buffer.from([0, 159, 146, 150, 255]).toString('latin1');
+    const bin = await post(binary, 'application/octet-stream');
+    expect(bin.res.status).toBeGreaterThanOrEqual(400);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    const { res } = await dm('help', 'U-after-bad');
+    expect(res.status).toBe(200);
+  });
+
   it('answers a retried event once', async () => {
     const since = fake.calls.length;
     await dm('help', 'U5', {});
