@@ -211,7 +211,11 @@ export class Advisor {
     const now = this.clock();
     const t: Turn = { session: { ...session, updatedAt: now.toISOString() }, replies: [], effects: [] };
     const s = t.session;
-    if (s.whys && (s.whys.version !== WHYS_VERSION || now.getTime() - Date.parse(s.whys.updatedAt) > this.idleMs)) {
+    if (s.whys && s.whys.version !== WHYS_VERSION) {
+      // The dialogue's script changed since this one started: close it cleanly rather than misread its state.
+      t.replies.push({ text: 'The 5-Whys dialogue was updated since you started your analysis, so I closed it. Type **5 whys** to start again.' });
+      s.whys = undefined;
+    } else if (s.whys && now.getTime() - Date.parse(s.whys.updatedAt) > this.idleMs) {
       t.replies.push({ text: 'Your unfinished 5-Whys analysis was closed after a long time without activity. Type **5 whys** to start a new one.' });
       s.whys = undefined;
     }
