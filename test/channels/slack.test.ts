@@ -33,6 +33,24 @@ describe('Slack channel', () => {
   const dm = (text: string, user = 'U1', extra: Record<string, unknown> = {}) =>
     sendEvent({ type: 'message', channel_type: 'im', channel: `D-${user}`, user, text, ts: `${Date.now() / 1000}`, team: 'T1', ...extra });
   const allText = (calls: SlackCall[]) => calls.map((c) => JSON.stringify(c.args)).join('\n');
+  /** The button with this core action id in a posted message. */
+  const findButton = (call: SlackCall, id: string) =>
+    (call.args.blocks as { elements?: { action_id?: string; value: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id?.startsWith(`${id}#`))!;
+  /** A block_actions payload as Slack sends it when `user` clicks `button` in `channel`. */
+  const blockActions = (user: string, channel: string, button: { action_id?: string; value: string }, opts: { ephemeral?: boolean; responseUrl?: string } = {}) =>
+    JSON.stringify({
+      type: 'block_actions',
+      user: { id: user, team_id: 'T1' },
+      team: { id: 'T1' },
+      api_app_id: 'A1',
+      token: 'legacy',
+      trigger_id: 'trigger',
+      channel: { id: channel },
+      container: { type: 'message', message_ts: '1.2', channel_id: channel, is_ephemeral: Boolean(opts.ephemeral) },
+      ...(opts.ephemeral ? {} : { message: { ts: '1.2', text: 'x' } }),
+      ...(opts.responseUrl ? { response_url: opts.responseUrl } : {}),
+      actions: [{ type: 'button', action_id: button.action_id, block_id: 'b', value: button.value, action_ts: '1.3' }],
+    });
 
   it('answers a direct message with Block Kit, acknowledging at once', async () => {
     const since = fake.calls.length;
@@ -65,23 +83,9 @@ describe('Slack channel', () => {
     await fake.waitFor(() => fake.of('response_url', since).length > 0);
     expect(fake.of('response_url', since)[0]!.args).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Foreign markets/) });
     // A button in that private reply answers privately too, through the interaction's response_url.
-    const reply = fake.of('response_url', since)[0]!;
-    const more = (reply.args.blocks as { elements?: { action_id?: string; value: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id?.startsWith('answer.more#'))!;
+    const more = findButton(fake.of('response_url', since)[0]!, 'answer.more');
     const clicked = fake.calls.length;
-    await sendForm({
-      payload: JSON.stringify({
-        type: 'block_actions',
-        user: { id: 'U3', team_id: 'T1' },
-        team: { id: 'T1' },
-        api_app_id: 'A1',
-        token: 'legacy',
-        trigger_id: 't9',
-        channel: { id: 'C9' },
-        container: { type: 'message', message_ts: '9.9', channel_id: 'C9', is_ephemeral: true },
-        response_url: `${fake.responseUrl}act-1`,
-        actions: [{ type: 'button', action_id: more.action_id, block_id: 'b', value: more.value, action_ts: '9.9' }],
-      }),
-    });
+    await sendForm({ payload: blockActions('U3', 'C9', more, { ephemeral: true, responseUrl: `${fake.responseUrl}act-1` }) });
     await fake.waitFor(() => fake.of('response_url', clicked).length > 0);
     expect(fake.of('response_url', clicked)[0]!.args).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/\(more\)/) });
     expect(fake.of('chat.postMessage', clicked).filter((c) => c.args.channel === 'C9')).toEqual([]);
@@ -98,23 +102,9 @@ describe('Slack channel', () => {
     await dm('Because nobody knows our brand there', 'U4');
     const toU4 = (from: number) => fake.of('chat.postMessage', from).filter((c) => c.args.channel === 'D-U4');
     await fake.waitFor(() => toU4(since).length >= 3);
-    const last = toU4(since)[2]!;
-    const buttons = (last.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).flatMap((b) => b.elements ?? []);
-    const root = buttons.find((b) => b.action_id.startsWith('whys.root#'))!;
-    const payload = {
-      type: 'block_actions',
-      user: { id: 'U4', team_id: 'T1' },
-      team: { id: 'T1' },
-      api_app_id: 'A1',
-      token: 'legacy',
-      trigger_id: 't3',
-      channel: { id: 'D-U4' },
-      container: { type: 'message', message_ts: '1.2', channel_id: 'D-U4', is_ephemeral: false },
-      message: { ts: '1.2', text: 'x' },
-      actions: [{ type: 'button', action_id: root.action_id, block_id: 'b', value: root.value, action_ts: '1.3' }],
-    };
+    const root = findButton(toU4(since)[2]!, 'whys.root');
     const clicked = fake.calls.length;
-    const { res } = await sendForm({ payload: JSON.stringify(payload) });
+    const { res } = await sendForm({ payload: blockActions('U4', 'D-U4', root) });
     expect(res.status).toBe(200);
     await fake.waitFor(() => toU4(clicked).length > 0);
     expect(String(toU4(clicked)[0]!.args.text)).toMatch(/Root cause:\s*Because nobody knows our brand there/);
