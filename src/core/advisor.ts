@@ -169,6 +169,7 @@ export class Advisor {
   }
 
   private async turn(event: ParsedEvent, userKey: string, sessionKey: string): Promise<TurnResult> {
+    const started = performance.now();
     const profile = await this.profile(userKey);
     let turn: Turn | undefined;
     await this.deps.store.update<JsonValue>('dialogs', sessionKey, (stored) => {
@@ -178,7 +179,11 @@ export class Advisor {
     });
     const replies = [...turn!.replies];
     for (const effect of turn!.effects) replies.push(...(await this.apply(effect, userKey, profile)));
-    this.deps.logger?.debug({ channel: event.channel, replies: replies.length }, 'turn handled');
+    // Operational facts only: never the user's text or ids at info level.
+    this.deps.logger?.info(
+      { channel: event.channel, kind: event.action ? 'action' : 'text', dialogue: turn!.session.whys?.step ?? null, replies: replies.length, ms: Math.round(performance.now() - started) },
+      'turn handled',
+    );
     return { replies };
   }
 

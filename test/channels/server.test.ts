@@ -5,8 +5,10 @@ import { tempDir } from '../helpers/tmp.js';
 describe('HTTP server', () => {
   let server: StartedServer;
   const { dir, cleanup } = tempDir();
+  const logs: string[] = [];
   beforeAll(async () => {
-    server = await startServer({ DATA_DIR: dir });
+    server = await startServer({ DATA_DIR: dir, LOG_LEVEL: 'info' });
+    server.child.stdout!.on('data', (d: Buffer) => logs.push(d.toString()));
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
@@ -58,5 +60,14 @@ describe('HTTP server', () => {
     expect(profile.replies[0].text).toMatch(/Country: Sweden/);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${server.url}/nope`)).status).toBe(404);
+  });
+
+  it('logs structured JSON at info level without any message text', async () => {
+    await chat({ user: 'web-log', text: 'Zebra-Marmalade question about customs in Peru' });
+    await new Promise((r) => setTimeout(r, 300));
+    const lines = logs.join('').split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(JSON.parse(line)).toHaveProperty('level');
+    expect(logs.join('')).not.toContain('Zebra-Marmalade');
   });
 });
