@@ -195,9 +195,11 @@ export class Advisor {
   }
 
   private readSession(stored: unknown): Session {
-    const now = this.clock().toISOString();
+    const now = this.clock();
     const parsed = SessionSchema.safeParse(stored);
-    if (stored === undefined || !parsed.success) return { version: 1, updatedAt: now };
+    if (stored === undefined || !parsed.success) return { version: 1, updatedAt: now.toISOString() };
+    // "more" continues a recent answer only; one older than the idle limit is dropped (and with it the record, if empty).
+    if (parsed.data.lastAnswer && now.getTime() - Date.parse(parsed.data.updatedAt) > this.idleMs) return { ...parsed.data, lastAnswer: undefined };
     return parsed.data;
   }
 

@@ -34,6 +34,16 @@ export interface AnswerRequest {
 
 export const ANSWER_ACTIONS = { more: 'answer.more', ask: 'ask' } as const;
 
+function uniqueByText<T extends { text: string }>(xs: Scored<T>[]): Scored<T>[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => {
+    const key = x.item.text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** Composes an answer page; undefined when "more" has nothing left to show. */
 export function composeAnswer(req: AnswerRequest, k: Knowledge, index: RetrievalIndex): Reply | undefined {
   // Certifications and sectors are strong retrieval terms: "ISO 9001 for car makers" and "CE marking" must differ.
@@ -43,8 +53,11 @@ export function composeAnswer(req: AnswerRequest, k: Knowledge, index: Retrieval
   const limit = (req.page + 1) * 3 + 3;
   const r = index.search({ text: `${question} ${extra}`, lang: req.lang, topic: req.topic, country: req.country, limit });
   const slice = <T>(xs: Scored<T>[], n: number) => xs.slice(req.page * n, req.page * n + n).map((x) => x.item);
-  const barriers: Barrier[] = slice(r.barriers, PAGE.barriers);
-  const solutions: Solution[] = slice(r.solutions, PAGE.solutions);
+  // The focus group lists some barriers twice (voted "most important", then analysed as "critical"): show each once.
+  const allBarriers = uniqueByText(r.barriers);
+  const allSolutions = uniqueByText(r.solutions);
+  const barriers: Barrier[] = slice(allBarriers, PAGE.barriers);
+  const solutions: Solution[] = slice(allSolutions, PAGE.solutions);
   const agencies: Agency[] = slice(r.agencies, PAGE.agencies);
   if (barriers.length + solutions.length + agencies.length === 0) return undefined;
 
@@ -59,7 +72,10 @@ export function composeAnswer(req: AnswerRequest, k: Knowledge, index: Retrieval
   }
   const cited = [...barriers, ...solutions].slice(0, 2).map((x) => k.citation(x.cite));
   const buttons: ReplyButton[] = [];
-  const hasMore = r.barriers.length > (req.page + 1) * PAGE.barriers || r.solutions.length > (req.page + 1) * PAGE.solutions || r.agencies.length > (req.page + 1) * PAGE.agencies;
+  const hasMore =
+    allBarriers.length > (req.page + 1) * PAGE.barriers ||
+    allSolutions.length > (req.page + 1) * PAGE.solutions ||
+    r.agencies.length > (req.page + 1) * PAGE.agencies;
   if (hasMore) buttons.push({ label: 'More', action: { id: ANSWER_ACTIONS.more, value: String(req.page + 1) } });
   const top = barriers[0];
   if (top) buttons.push({ label: 'Find the root cause (5 Whys)', action: { id: WHYS_ACTIONS.start, value: top.id } });
