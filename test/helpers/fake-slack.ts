@@ -22,6 +22,8 @@ export class FakeSlackApi {
   url = '';
   /** Base for response_url values in test payloads. */
   responseUrl = '';
+  /** WebSocket URL handed out by apps.connections.open (Socket Mode tests). */
+  socketUrl = '';
   private ts = 1_700_000_000;
 
   async start(): Promise<void> {
@@ -73,6 +75,8 @@ export class FakeSlackApi {
           enterprise: null,
           is_enterprise_install: false,
         };
+      case 'apps.connections.open':
+        return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'not_allowed' };
       case 'views.open':
       case 'views.publish':
         return { ok: true, view: { id: 'V1' } };
