@@ -288,7 +288,7 @@ export class Advisor {
           return;
         }
         s.pending = undefined;
-        return this.answer(t, { question: pending.question, topic, lang: pending.lang, entities: this.deps.matcher.entities.extract(pending.question) }, profile);
+        return this.answerClarified(t, pending, topic, profile);
       }
       case 'forget.confirm':
       case 'forget.cancel':
@@ -328,7 +328,7 @@ export class Advisor {
       const lower = text.toLowerCase();
       const byName = pending.options.find((o) => lower === o || lower === o.replace('_', ' ') || lower === TOPIC_LABELS[o].toLowerCase());
       const topic = byNumber ?? byName;
-      if (topic) return this.answer(t, { question: pending.question, topic, lang: pending.lang, entities: this.deps.matcher.entities.extract(pending.question) }, profile);
+      if (topic) return this.answerClarified(t, pending, topic, profile);
     }
 
     switch (command?.kind) {
@@ -441,6 +441,11 @@ export class Advisor {
       });
       t.effects.push({ kind: 'profile', patch: { askedSector: true } });
     }
+  }
+
+  /** Answers the question that waited for "which topic did you mean?". */
+  private answerClarified(t: Turn, pending: { question: string; lang: Lang }, topic: Topic, profile: Profile): void {
+    this.answer(t, { question: pending.question, topic, lang: pending.lang, entities: this.deps.matcher.entities.extract(pending.question) }, profile);
   }
 
   private more(t: Turn): void {

@@ -11,7 +11,7 @@ import type { Reply, ReplyButton, ReplyLink } from '../core/types.js';
 import { quoteUserText } from '../core/text.js';
 import type { Knowledge } from '../knowledge/dataset.js';
 import type { RetrievalIndex } from '../knowledge/retrieval.js';
-import type { Agency, RootCause, Solution } from '../knowledge/schema.js';
+import type { Agency, RootCause, Solution, Topic } from '../knowledge/schema.js';
 import type { Lang } from '../nlu/text.js';
 
 export const WHYS_VERSION = 1;
@@ -27,7 +27,6 @@ export const WhysStateSchema = z.object({
   chain: z.array(z.object({ answer: z.string(), rootCauseId: z.string().optional() })),
   /** Root causes offered as quick picks after the last answer, in button order. */
   picks: z.array(z.string()),
-  /** Chosen root cause when the user stopped early or picked one; otherwise the last answer is the root cause. */
   startedAt: z.string(),
   updatedAt: z.string(),
   lang: z.enum(['en', 'de', 'sv']).default('en'),
@@ -242,7 +241,7 @@ export function conclude(state: WhysState, ctx: WhysContext): Analysis {
   if (state.barrierId) add(ctx.knowledge.solutionsFor({ barrier: state.barrierId }));
   if (rootCause) for (const b of rootCause.barriers) add(ctx.knowledge.solutionsFor({ barrier: b }));
   if (solutions.length < 3) add(ctx.retrieval.search({ text: chainText, lang: state.lang, limit: 3 }).solutions.map((s) => s.item));
-  const topics = new Set([...solutions.flatMap((s) => s.topics), ...(rootCause ? ctx.retrieval.topicsOfRootCause(rootCause) : [])]);
+  const topics = new Set<Topic>([...solutions.flatMap((s) => s.topics), ...(rootCause ? ctx.retrieval.topicsOfRootCause(rootCause) : [])]);
   const agencies = pickAgencies(ctx, [...topics], chainText, state.lang);
   return {
     id: state.id,
@@ -258,10 +257,10 @@ export function conclude(state: WhysState, ctx: WhysContext): Analysis {
   };
 }
 
-function pickAgencies(ctx: WhysContext, topics: string[], text: string, lang: Lang): Agency[] {
+function pickAgencies(ctx: WhysContext, topics: Topic[], text: string, lang: Lang): Agency[] {
   const seen = new Map<string, { a: Agency; score: number }>();
   for (const topic of topics.slice(0, 3)) {
-    for (const s of ctx.retrieval.search({ text, lang, topic: topic as never, country: ctx.country, limit: 3 }).agencies) {
+    for (const s of ctx.retrieval.search({ text, lang, topic, country: ctx.country, limit: 3 }).agencies) {
       const prior = seen.get(s.item.id);
       if (!prior || prior.score < s.score) seen.set(s.item.id, { a: s.item, score: s.score });
     }

@@ -203,18 +203,12 @@ export class Knowledge {
   readonly rootCauseById: Map<string, RootCause>;
   readonly solutionById: Map<string, Solution>;
   readonly sourceById: Map<string, Source>;
-  /** Root causes of each barrier. */
-  readonly rootCausesOfBarrier: Map<string, RootCause[]>;
 
   constructor(readonly data: Dataset) {
     this.barrierById = new Map(data.barriers.map((b) => [b.id, b]));
     this.rootCauseById = new Map(data.rootCauses.map((r) => [r.id, r]));
     this.solutionById = new Map(data.solutions.map((s) => [s.id, s]));
     this.sourceById = new Map(data.sources.map((s) => [s.id, s]));
-    this.rootCausesOfBarrier = new Map();
-    for (const rc of data.rootCauses) {
-      for (const b of rc.barriers) this.rootCausesOfBarrier.set(b, [...(this.rootCausesOfBarrier.get(b) ?? []), rc]);
-    }
   }
 
   /** Solutions that address a root cause, or else its barriers. */

@@ -99,6 +99,8 @@ export class RetrievalIndex {
   /** Inverted index built from natural's term counts: term → (document, term frequency). Scoring touches postings only. */
   private readonly postings = new Map<string, { doc: number; tf: number }[]>();
   private readonly avgLength: number;
+  /** BM25 of each document for each topic's vocabulary: the same for every query, so computed once. */
+  private readonly topicScores = new Map<Topic, Float64Array>();
   /** Root causes carry no topics of their own; they inherit those of their barriers. */
   private readonly barrierTopics: Map<string, readonly Topic[]>;
 
@@ -130,6 +132,7 @@ export class RetrievalIndex {
         this.postings.set(term, list);
       }
     });
+    for (const topic of Object.keys(TOPIC_TERMS) as Topic[]) this.topicScores.set(topic, this.bm25(stemmedTerms(TOPIC_TERMS[topic], 'en')));
   }
 
   /**
@@ -165,7 +168,7 @@ export class RetrievalIndex {
     const terms = this.queryTerms(q.text, lang);
     const text = this.bm25(terms);
     if (q.topic) {
-      const topical = this.bm25(stemmedTerms(TOPIC_TERMS[q.topic], 'en'));
+      const topical = this.topicScores.get(q.topic)!;
       for (let i = 0; i < text.length; i++) text[i]! += TOPIC_TERMS_WEIGHT * topical[i]!;
     }
     const limit = q.limit ?? 5;

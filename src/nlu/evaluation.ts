@@ -5,7 +5,7 @@
  */
 import { seededRandom } from './classifier.js';
 import { INTENTS, examplesOf, isDomainIntent, loadHeldOut, loadIntentFiles, type Example, type IntentName } from './intents.js';
-import { Matcher, hashIntents, isRejected, type Calibration } from './matcher.js';
+import { Matcher, isRejected, type Calibration } from './matcher.js';
 import { EntityExtractor } from './entities.js';
 import { LANGS, type Lang } from './text.js';
 
@@ -174,4 +174,3 @@ export function missedTargets(s: Scores): string[] {
   return missed;
 }
 
-export { hashIntents };

@@ -1,5 +1,5 @@
 /** Sparse features of an utterance: stemmed words, word bigrams and character n-grams (for typos and inflections). */
-import { stem, tokenize, type Lang } from './text.js';
+import { MEMO_LIMIT, stem, tokenize, type Lang } from './text.js';
 
 export type SparseVector = Map<string, number>;
 
@@ -15,9 +15,6 @@ export interface FeatureOptions {
 export const DEFAULT_FEATURES: FeatureOptions = { charWeight: 1, charN: 4, bigramWeight: 0.5 };
 
 const foldCache = new Map<string, string>();
-const stemCache: Record<Lang, Map<string, string>> = { en: new Map(), de: new Map(), sv: new Map() };
-/** Bounded, so that a flood of unique junk words cannot grow memory without limit. */
-const CACHE_LIMIT = 50_000;
 
 /** Folds diacritics and common transliterations so "Förderung", "Foerderung" and "Forderung" meet. */
 export function fold(token: string): string {
@@ -30,27 +27,23 @@ export function fold(token: string): string {
       .replace(/ß/g, 'ss')
       .normalize('NFD')
       .replace(/\p{M}/gu, '');
-    if (foldCache.size < CACHE_LIMIT) foldCache.set(token, out);
+    if (foldCache.size < MEMO_LIMIT) foldCache.set(token, out);
   }
   return out;
 }
 
-/** The word stems of a text (language-specific stemmer, then folded); memoised per language. */
+/** The word stems of a text (language-specific stemmer, then folded; both memoised). */
 export function wordStems(text: string, lang: Lang): string[] {
-  const cache = stemCache[lang];
-  return tokenize(text).map((t) => {
-    let out = cache.get(t);
-    if (out === undefined) {
-      out = fold(stem(t, lang));
-      if (cache.size < CACHE_LIMIT) cache.set(t, out);
-    }
-    return out;
-  });
+  return tokenize(text).map((t) => fold(stem(t, lang)));
 }
 
-/** L2-normalised sparse features. */
+/** L2-normalised sparse features of a text. */
 export function featurize(text: string, lang: Lang, o: FeatureOptions = DEFAULT_FEATURES): SparseVector {
-  const stems = wordStems(text, lang);
+  return featuresOfStems(wordStems(text, lang), o);
+}
+
+/** L2-normalised sparse features of already stemmed words (so a caller that needs the stems too stems once). */
+export function featuresOfStems(stems: string[], o: FeatureOptions = DEFAULT_FEATURES): SparseVector {
   const words = new Map<string, number>();
   const chars = new Map<string, number>();
   stems.forEach((s, i) => {

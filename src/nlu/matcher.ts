@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { fileURLToPath } from 'node:url';
 import { SoftmaxClassifier, type SerializedModel, type TrainingOptions } from './classifier.js';
 import { EntityExtractor, type Entity } from './entities.js';
-import { DEFAULT_FEATURES, featurize, wordStems, type FeatureOptions } from './features.js';
+import { DEFAULT_FEATURES, featuresOfStems, featurize, wordStems, type FeatureOptions } from './features.js';
 import { INTENTS, examplesOf, isDomainIntent, loadIntentFiles, type Example, type IntentFile, type IntentName } from './intents.js';
 import { LANGS, type Lang } from './text.js';
 
@@ -144,13 +144,14 @@ export class Matcher {
 
   constructor(options: MatcherOptions & { files?: IntentFile[] }) {
     const files = options.files ?? loadIntentFiles(options.intentsDir);
+    const intentsHash = hashIntents(files);
     const examples = options.examples ?? examplesOf(files);
     this.language = new LanguageIdentifier(examples);
     this.features = options.features ?? DEFAULT_FEATURES;
     const training = options.training ?? INTENT_TRAINING;
     const cacheFile =
       options.cacheDir && !options.examples && !options.features && !options.training
-        ? path.join(options.cacheDir, `intent-model-${modelKey(files)}.json`)
+        ? path.join(options.cacheDir, `intent-model-${modelKey(intentsHash)}.json`)
         : undefined;
     const cached = cacheFile ? readCachedModel(cacheFile) : undefined;
     this.fromCache = Boolean(cached);
@@ -167,24 +168,23 @@ export class Matcher {
     this.entities = options.entities ?? EntityExtractor.load(options.intentsDir);
     const stored = options.calibration ? undefined : readCalibration(options.intentsDir);
     this.calibration = options.calibration ?? stored ?? DEFAULT_CALIBRATION;
-    this.calibrationStale = stored ? stored.intentsHash !== hashIntents(files) : !options.calibration;
+    this.calibrationStale = stored ? stored.intentsHash !== intentsHash : !options.calibration;
   }
 
   /** Raw model output before calibration: language, ranked intents and the share of known words. */
-  analyse(rawText: string, hint?: Lang): { lang: Lang; ranked: { label: IntentName; p: number }[]; known: number; words: number } {
-    // Bound the work on huge inputs: the first 2 000 characters say what the question is about.
-    const text = rawText.length > 2000 ? rawText.slice(0, 2000) : rawText;
+  analyse(rawText: string, hint?: Lang): { lang: Lang; ranked: { label: IntentName; p: number }[]; known: number } {
+    const text = bounded(rawText);
     const lang = this.language.detect(text, hint);
     const stems = wordStems(text, lang);
-    if (stems.length === 0) return { lang, ranked: [], known: 0, words: 0 };
+    if (stems.length === 0) return { lang, ranked: [], known: 0 };
     const known = stems.filter((s) => this.model.knows(`w:${s}`)).length / stems.length;
-    return { lang, ranked: this.model.predict(featurize(text, lang, this.features)), known, words: stems.length };
+    return { lang, ranked: this.model.predict(featuresOfStems(stems, this.features)), known };
   }
 
   /** Detects the language (among en, de, sv), the intent with calibrated confidence, alternatives and entities. */
   classify(rawText: string, hint?: Lang): Classification {
     const { lang, ranked, known } = this.analyse(rawText, hint);
-    const entities = this.entities.extract(rawText.length > 2000 ? rawText.slice(0, 2000) : rawText);
+    const entities = this.entities.extract(bounded(rawText));
     const top = ranked[0];
     if (!top) return { text: rawText, intent: 'out_of_scope', confidence: 1, lang, alternatives: [], entities };
     const alternatives = ranked.slice(1, 4).map((r) => ({ intent: r.label, confidence: round(r.p) }));
@@ -220,6 +220,11 @@ export function isRejected(topP: number, knownRatio: number, c: Pick<Calibration
   return topP < c.answerThreshold || knownRatio < c.minKnownRatio;
 }
 
+/** Bounds the work on huge inputs: the first 2 000 characters say what a question is about. */
+function bounded(text: string): string {
+  return text.length > 2000 ? text.slice(0, 2000) : text;
+}
+
 function round(p: number): number {
   return Math.round(p * 1000) / 1000;
 }
@@ -227,10 +232,10 @@ function round(p: number): number {
 /** Source files that define the model: a change to any of them invalidates cached models. */
 const MODEL_SOURCES = ['features.ts', 'classifier.ts', 'text.ts', 'matcher.ts'];
 
-function modelKey(files: IntentFile[]): string {
+function modelKey(intentsHash: string): string {
   const self = fileURLToPath(import.meta.url);
   const here = path.dirname(self);
-  const h = crypto.createHash('sha256').update(hashIntents(files));
+  const h = crypto.createHash('sha256').update(intentsHash);
   const sources = MODEL_SOURCES.map((f) => path.join(here, f));
   // Run from source, the model's own files are hashed; run from the bundle, the bundle is (any change retrains).
   for (const file of sources.every((f) => fs.existsSync(f)) ? sources : [self]) h.update(fs.readFileSync(file));

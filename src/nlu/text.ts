@@ -34,7 +34,8 @@ export function tokenize(text: string): string[] {
 
 /** Stems are memoised per language: vocabulary repeats, and the Porter stemmers cost about 10 µs a word. */
 const stemCache: Record<Lang, Map<string, string>> = { en: new Map(), de: new Map(), sv: new Map() };
-const STEM_CACHE_LIMIT = 50_000;
+/** Bound of every word memo, so that a flood of unique junk words cannot grow memory without limit. */
+export const MEMO_LIMIT = 50_000;
 
 /** Stems one lowercased token with the language's Porter stemmer. */
 export function stem(token: string, lang: Lang): string {
@@ -44,8 +45,7 @@ export function stem(token: string, lang: Lang): string {
   let out = cache.get(token);
   if (out === undefined) {
     out = stemmers[lang].stem(token);
-    // Bounded, so that a flood of unique junk words cannot grow memory without limit.
-    if (cache.size < STEM_CACHE_LIMIT) cache.set(token, out);
+    if (cache.size < MEMO_LIMIT) cache.set(token, out);
   }
   return out;
 }
