@@ -13,7 +13,7 @@ import { loadConfig } from '../src/config.js';
 import { INTENTS, examplesOf, loadHeldOut, loadIntentFiles, type IntentName } from '../src/nlu/intents.js';
 import { Matcher } from '../src/nlu/matcher.js';
 import { evaluateHeldOut } from '../src/nlu/evaluation.js';
-import { LANGS, type Lang } from '../src/nlu/text.js';
+import { LANGS, type Lang } from '../src/common/lang.js';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(import.meta.dirname, '..');

@@ -1,29 +1,89 @@
-/** Wires the advisor from configuration: dataset, matcher, store. Shared by the server and the CLI. */
-import { Advisor } from './core/advisor.js';
+/**
+ * The composition root: dataset, matcher, store, scheduler, the feature registry and the ports, wired from
+ * configuration. Shared by the server and the CLI; channels register their Messenger and Directory on `channels`.
+ */
+import crypto from 'node:crypto';
 import type { Config } from './config.js';
+import type { Logger } from './common/logger.js';
+import { ChannelRouter } from './core/channels.js';
+import { Advisor } from './core/pipeline.js';
+import type { Clock, Ports } from './core/ports.js';
+import { buildRegistry, type Registry } from './core/registry.js';
+import { sessions } from './core/session.js';
+import { installations } from './channels/slack/installation-store.js';
+import { WebMessenger, outbox } from './channels/web/messenger.js';
+import { FEATURES } from './features.js';
+import { StoreScheduler } from './jobs/store-scheduler.js';
 import { Knowledge, loadDataset } from './knowledge/dataset.js';
 import { RetrievalIndex } from './knowledge/retrieval.js';
-import type { Logger } from './logger.js';
 import { Matcher } from './nlu/matcher.js';
+import type { CollectionSpec } from './store/collections.js';
 import { LowdbStore } from './store/lowdb-store.js';
 import type { Store } from './store/store.js';
 
+/** Collections the adapters own (Slack delivery ids, installations), declared here so the store knows their layout. */
+export const CHANNEL_COLLECTIONS: readonly CollectionSpec[] = [outbox, installations, { name: 'slack_deliveries', layout: { split: 'hash', buckets: 64 } }];
+
 export interface AdvisorApp {
   advisor: Advisor;
+  registry: Registry;
+  ports: Ports;
   store: Store;
+  scheduler: StoreScheduler;
+  channels: ChannelRouter;
+  /** The web chat's outbox; the web channel is always on. */
+  web: WebMessenger;
   matcher: Matcher;
   knowledge: Knowledge;
-  retrieval: RetrievalIndex;
   close(): Promise<void>;
 }
 
+export interface AppOptions {
+  /** A store that lives in memory only (one-shot commands such as `advisor ask`). */
+  memory?: boolean;
+  clock?: Clock;
+}
+
 /** Loads and validates everything the advisor needs; throws (with a message naming the file or variable) on bad data. */
-export async function createAdvisorApp(config: Config, logger: Logger, options: { store?: Store } = {}): Promise<AdvisorApp> {
+export async function createAdvisorApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<AdvisorApp> {
+  const registry = buildRegistry(FEATURES, [sessions]);
   const knowledge = new Knowledge(loadDataset(config.KNOWLEDGE_DIR));
   const retrieval = new RetrievalIndex(knowledge.data);
   const matcher = new Matcher({ intentsDir: config.INTENTS_DIR, cacheDir: config.MODEL_CACHE_DIR });
   if (matcher.calibrationStale) logger.warn('intents/calibration.json was fitted on other training data; run `npm run advisor -- eval --write-calibration`');
-  const store = options.store ?? (await LowdbStore.open(config.DATA_DIR));
-  const advisor = new Advisor({ store, matcher, knowledge, retrieval, logger, dialogIdleHours: config.DIALOG_IDLE_HOURS, defaultLang: config.DEFAULT_LOCALE });
-  return { advisor, store, matcher, knowledge, retrieval, close: () => store.close() };
+  const clock = options.clock ?? (() => new Date());
+  const collections = [...registry.collections, ...CHANNEL_COLLECTIONS];
+  const store = options.memory ? LowdbStore.memory({ collections, clock }) : await LowdbStore.open(config.DATA_DIR, { collections, clock });
+  const scheduler = new StoreScheduler(store, { clock });
+  const channels = new ChannelRouter();
+  const ports: Ports = {
+    store,
+    scheduler,
+    messenger: channels,
+    directory: channels,
+    clock,
+    matcher,
+    knowledge,
+    retrieval,
+    log: logger,
+    newId: () => crypto.randomUUID(),
+  };
+  const web = new WebMessenger(store, clock);
+  channels.register({ channel: 'web', messenger: web, directory: web });
+  const advisor = new Advisor(registry, ports, { defaultLang: config.DEFAULT_LOCALE, dialogIdleHours: config.DIALOG_IDLE_HOURS });
+  return {
+    advisor,
+    registry,
+    ports,
+    store,
+    scheduler,
+    channels,
+    web,
+    matcher,
+    knowledge,
+    close: async () => {
+      await scheduler.stop();
+      await store.close();
+    },
+  };
 }

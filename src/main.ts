@@ -2,7 +2,7 @@
 import type { Router } from 'express';
 import type { AdvisorApp } from './app.js';
 import { loadConfig, loadDotEnv } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './common/logger.js';
 import { createHttpApp, listen } from './server.js';
 
 async function main(): Promise<void> {
@@ -38,12 +38,15 @@ async function main(): Promise<void> {
   let slack: { stop(): Promise<void> } | undefined;
   if (config.slackEnabled) {
     const { createSlackChannel } = await import('./channels/slack/slack.js');
-    const countries = [...new Set(loaded.knowledge.data.agencies.map((a) => a.scope).filter((s) => s !== 'EU'))].sort();
-    const channel = createSlackChannel({ config, advisor: loaded.advisor, store: loaded.store, logger, countries });
+    const channel = createSlackChannel({ config, advisor: loaded.advisor, store: loaded.store, channels: loaded.channels, logger });
     if (channel.router) routers.push(channel.router);
     await channel.start();
     slack = channel;
   }
+  // Scheduled jobs (poll closing, reminders): the store is the record of what is due, polled every second. The embedded
+  // store is this process's alone (its lock says so), so leases a crashed process left behind can go at once.
+  await loaded.scheduler.recoverLeases();
+  loaded.scheduler.start((job) => loaded.advisor.runJob(job), { intervalMs: 1000 });
   const oauth = Boolean(config.SLACK_CLIENT_ID && config.SLACK_CLIENT_SECRET && config.SLACK_STATE_SECRET);
   const slackMode = config.SLACK_APP_TOKEN && !oauth ? 'on (Socket Mode)' : `on at ${base}/slack/events${oauth ? `, install at ${base}/slack/install` : ''}`;
   const channels = [

@@ -3,7 +3,7 @@ import type http from 'node:http';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { AdvisorApp } from './app.js';
 import { webChatRouter } from './channels/web/routes.js';
-import type { Logger } from './logger.js';
+import type { Logger } from './common/logger.js';
 
 export interface RunningServer {
   server: http.Server;
@@ -49,7 +49,12 @@ export function createHttpApp(current: () => AdvisorApp | undefined, logger: Log
   web.get('/favicon.ico', (_req, res) => {
     res.status(204).end();
   });
-  web.use(webChatRouter(() => current()?.advisor));
+  web.use(
+    webChatRouter(() => {
+      const app = current();
+      return app && { advisor: app.advisor, messenger: app.web, newId: app.ports.newId };
+    }),
+  );
   web.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });

@@ -1,84 +1,151 @@
 /**
- * Typed commands that work at any step, in English, German and Swedish. Buttons are shortcuts for these;
- * every dialogue can be driven by text alone.
+ * The one parser for typed commands, used by every channel (Slack's `/advisor <text>` included): command words per
+ * language (the longest match wins), "quoted arguments" (also “…”, „…“, «…», since phones and Slack replace straight
+ * quotes), --flags (also —flag, which phones make of --), and mentions as arguments. Each command validates what it
+ * got with its own zod schema; a mismatch answers with the command's usage.
  */
+import type { z } from 'zod';
 
-export type Command =
-  | { kind: 'help' }
-  | { kind: 'stop' }
-  | { kind: 'back' }
-  | { kind: 'restart' }
-  | { kind: 'root_cause' }
-  | { kind: 'forget_me' }
-  | { kind: 'yes' }
-  | { kind: 'no' }
-  | { kind: 'my_analyses' }
-  | { kind: 'show_profile' }
-  | { kind: 'more' }
-  | { kind: 'save' }
-  | { kind: 'export' }
-  | { kind: 'share' }
-  | { kind: 'pick'; index: number }
-  | { kind: 'export_listed'; index: number }
-  | { kind: 'set_country'; value: string }
-  | { kind: 'set_sector'; value: string }
-  | { kind: 'clear_profile' };
+/** What a command receives before its schema: positional arguments, flags, and the raw text after the words. */
+export interface CommandArgs {
+  args: string[];
+  flags: Record<string, string | true>;
+  /** Everything after the command words, as typed (for free text such as a question or a problem statement). */
+  rest: string;
+}
 
-const EXACT: [RegExp, Command][] = [
-  [/^(help|\/help|hilfe|hjälp|hjalp|\?|commands|befehle|kommandon)$/, { kind: 'help' }],
-  [/^(stop|stopp|cancel|quit|exit|abbrechen|beenden|avbryt|sluta|avsluta)$/, { kind: 'stop' }],
-  [/^(back|go back|zurück|zuruck|zurueck|tillbaka|gå tillbaka|undo)$/, { kind: 'back' }],
-  [/^(restart|start over|start again|neu starten|neustart|von vorne|börja om|borja om|starta om)$/, { kind: 'restart' }],
-  [
-    /^(that'?s the root cause|this is the root cause|root cause|that is the root cause|das ist die ursache|das ist die grundursache|grundursache|det är grundorsaken|det ar grundorsaken|grundorsak|rotorsak|det är rotorsaken)$/,
-    { kind: 'root_cause' },
-  ],
-  [/^(forget me|delete my data|delete me|erase my data|vergiss mich|lösche meine daten|losche meine daten|glöm mig|glom mig|radera mina data|radera min data)$/, { kind: 'forget_me' }],
-  [/^(yes|y|yep|yeah|ok|okay|sure|confirm|ja|jo|japp|genau|bestätigen|javisst|absolut)$/, { kind: 'yes' }],
-  [/^(no|n|nope|nah|nein|nej|nä|inte)$/, { kind: 'no' }],
-  [/^(my analyses|my analysis|analyses|show my analyses|meine analysen|analysen|mina analyser|analyser)$/, { kind: 'my_analyses' }],
-  [/^(my profile|profile|show profile|show my profile|mein profil|profil|min profil|visa profil)$/, { kind: 'show_profile' }],
-  [/^(more|show more|tell me more|mehr|mehr anzeigen|mer|visa mer|berätta mer)$/, { kind: 'more' }],
-  [/^(save|save it|save analysis|speichern|spara)$/, { kind: 'save' }],
-  [/^(export|export as markdown|markdown|exportieren|exportera)$/, { kind: 'export' }],
-  [/^(share|share to channel|share to the channel|teilen|im kanal teilen|dela|dela i kanalen)$/, { kind: 'share' }],
-  [/^(clear profile|reset profile|delete profile|profil löschen|profil zurücksetzen|rensa profil)$/, { kind: 'clear_profile' }],
-];
+export type FlagKind = 'boolean' | 'value';
 
-const COUNTRY = [
-  /^(?:please\s+)?(?:set\s+)?(?:my\s+|our\s+)?country\s*(?:is|to|=|:)?\s+(.+)$/,
-  /^(?:we are|we're|i am|i'm)\s+(?:a company\s+)?(?:based\s+|located\s+)?in\s+(.+)$/,
-  /^(?:setze\s+)?(?:mein\s+|unser\s+)?land\s*(?:ist|auf|=|:)?\s+(.+)$/,
-  /^(?:wir sind|ich bin)\s+(?:in|aus)\s+(.+)$/,
-  /^(?:sätt\s+)?(?:mitt\s+|vårt\s+)?land\s*(?:är|till|=|:)?\s+(.+)$/,
-  /^(?:vi är|jag är)\s+(?:baserade\s+)?(?:i|från)\s+(.+)$/,
-];
-const SECTOR = [
-  /^(?:please\s+)?(?:set\s+)?(?:my\s+|our\s+)?(?:sector|industry)\s*(?:is|to|=|:)?\s+(.+)$/,
-  /^(?:setze\s+)?(?:meine\s+|unsere\s+)?branche\s*(?:ist|auf|=|:)?\s+(.+)$/,
-  /^(?:sätt\s+)?(?:min\s+|vår\s+)?bransch\s*(?:är|till|=|:)?\s+(.+)$/,
-];
+/** The parts of a command spec the parser needs. */
+export interface ParsableCommand {
+  readonly id: string;
+  readonly words: Readonly<Record<string, readonly string[]>>;
+  /** Natural phrasings ("my country is Sweden"): matched on the lowercased text; group 1 becomes `rest`. */
+  readonly patterns?: readonly RegExp[];
+  /** Without a schema the command takes nothing, so "help me find the root cause" is not the help command. */
+  readonly args?: z.ZodType<unknown>;
+  readonly flags?: Readonly<Record<string, FlagKind>>;
+}
 
-/** Parses a typed command; undefined when the text is not one. */
-export function parseCommand(text: string): Command | undefined {
-  const t = text
+export type ParseResult<C> = { command: C; input: unknown } | { command: C; error: string } | undefined;
+
+interface Token {
+  text: string;
+  quoted: boolean;
+  /** Offset just after the token in the source text. */
+  end: number;
+}
+
+const CLOSING: Record<string, string[]> = { '"': ['"'], '“': ['”', '“'], '”': ['”'], '„': ['“', '”'], '«': ['»'], '»': ['«'], '‚': ['‘', '’'] };
+
+/** Splits text into words and quoted strings. An unclosed quote runs to the end of the text. */
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (i >= text.length) break;
+    const open = text[i]!;
+    const closers = CLOSING[open];
+    if (closers) {
+      let j = i + 1;
+      while (j < text.length && !closers.includes(text[j]!)) j++;
+      tokens.push({ text: text.slice(i + 1, j), quoted: true, end: Math.min(j + 1, text.length) });
+      i = j + 1;
+    } else {
+      let j = i;
+      while (j < text.length && !/\s/.test(text[j]!)) j++;
+      tokens.push({ text: text.slice(i, j), quoted: false, end: j });
+      i = j;
+    }
+  }
+  return tokens;
+}
+
+/** A word as command words are compared: lowercase, typographic apostrophes straightened, edge punctuation removed. */
+export function foldWord(word: string): string {
+  return word
     .toLowerCase()
-    .replace(/[.!]+$/, '')
+    .replace(/[’`´]/g, "'")
+    .replace(/^[¡¿(]+|[.,:;!?)]+$/g, '');
+}
+
+/** The text as patterns see it: lowercased, apostrophes straightened, single spaces, no final full stop. */
+export function foldText(text: string): string {
+  return text
+    .toLowerCase()
     .replace(/[’`]/g, "'")
     .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[.!]+$/, '')
     .trim();
-  for (const [re, cmd] of EXACT) if (re.test(t)) return cmd;
-  const exportListed = /^(?:export|exportieren|exportera)\s+#?(\d{1,2})$/.exec(t);
-  if (exportListed) return { kind: 'export_listed', index: Number(exportListed[1]) };
-  const pick = /^(?:#|no\.?\s*|nr\.?\s*)?([1-9])$/.exec(t);
-  if (pick) return { kind: 'pick', index: Number(pick[1]) };
-  for (const re of COUNTRY) {
-    const m = re.exec(t);
-    if (m?.[1]) return { kind: 'set_country', value: m[1].trim() };
+}
+
+/** The folded words of a command phrase ("that's the root cause" → four words). */
+export function phraseWords(phrase: string): string[] {
+  return phrase.split(/\s+/).map(foldWord).filter(Boolean);
+}
+
+/** Finds the command the text starts with and validates its arguments; undefined when the text is not a command. */
+export function parseCommand<C extends ParsableCommand>(text: string, commands: readonly C[]): ParseResult<C> {
+  const tokens = tokenize(text);
+  let best: { command: C; length: number } | undefined;
+  for (const command of commands) {
+    for (const phrase of Object.values(command.words).flat()) {
+      const words = phraseWords(phrase);
+      if (words.length === 0 || words.length > tokens.length || (best && best.length >= words.length)) continue;
+      if (words.every((w, k) => !tokens[k]!.quoted && foldWord(tokens[k]!.text) === w)) best = { command, length: words.length };
+    }
   }
-  for (const re of SECTOR) {
-    const m = re.exec(t);
-    if (m?.[1]) return { kind: 'set_sector', value: m[1].trim() };
+  if (best) {
+    const restTokens = tokens.slice(best.length);
+    if (!best.command.args) return restTokens.length === 0 ? { command: best.command, input: { args: [], flags: {}, rest: '' } } : undefined;
+    const rest = text.slice(tokens[best.length - 1]!.end).replace(/^[\s:,–-]+/, '').trim();
+    return validate(best.command, restTokens, rest);
   }
+  const folded = foldText(text);
+  for (const command of commands) {
+    for (const pattern of command.patterns ?? []) {
+      const m = pattern.exec(folded);
+      if (m?.[1]) return validate(command, [], m[1].trim());
+    }
+  }
+  return undefined;
+}
+
+function validate<C extends ParsableCommand>(command: C, tokens: Token[], rest: string): ParseResult<C> {
+  const raw: CommandArgs = { args: [], flags: {}, rest };
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    const flag = t.quoted ? undefined : /^(?:--|—|–)([a-z][a-z0-9-]*)(?:=(.*))?$/i.exec(t.text);
+    if (!flag) {
+      raw.args.push(t.text);
+      continue;
+    }
+    const name = flag[1]!.toLowerCase();
+    const kind = command.flags?.[name];
+    if (!kind) return { command, error: `unknown option --${name}` };
+    if (kind === 'boolean') raw.flags[name] = true;
+    else if (flag[2] !== undefined) raw.flags[name] = flag[2];
+    else {
+      const value = tokens[k + 1];
+      if (!value) return { command, error: `--${name} needs a value` };
+      raw.flags[name] = value.text;
+      k++;
+    }
+  }
+  const parsed = command.args!.safeParse(raw);
+  if (parsed.success) return { command, input: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  const where = issue.path.filter((p) => p !== 'flags' && p !== 'args').join('.');
+  return { command, error: where ? `${where}: ${issue.message}` : issue.message };
+}
+
+/** A mention given as an argument: Slack's <@U…>, the core's <#C…> form of a conversation, or a plain @name / #name. */
+export function mentionOf(token: string): { kind: 'user' | 'conversation'; id: string } | undefined {
+  const user = /^<@([^|>\s]+)(?:\|[^>]*)?>$/.exec(token) ?? /^@([\p{L}\p{N}._-]+)$/u.exec(token);
+  if (user) return { kind: 'user', id: user[1]! };
+  const conversation = /^<#([^|>\s]+)(?:\|[^>]*)?>$/.exec(token) ?? /^#([\p{L}\p{N}._:-]+)$/u.exec(token);
+  if (conversation) return { kind: 'conversation', id: conversation[1]! };
   return undefined;
 }

@@ -2,9 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import { TOPICS } from '../common/topics.js';
 import {
   DATA_KINDS,
-  TOPICS,
   type Agency,
   type Barrier,
   type DataKind,

@@ -2,7 +2,7 @@
  * A small German/Swedish → English glossary of the domain's key words. The dataset is answered from its English text,
  * so a question in German or Swedish is searched with these English words added ("Vertriebspartner" → distributor).
  */
-import { stem, tokenize, type Lang } from '../nlu/text.js';
+import { stem, tokenize, type Lang } from '../common/lang.js';
 
 const ENTRIES: Record<'de' | 'sv', Record<string, string>> = {
   de: {

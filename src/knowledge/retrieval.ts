@@ -3,7 +3,7 @@
  * Built once at start; a query costs one pass over a few hundred short documents.
  */
 import TfIdf from 'natural/lib/natural/tfidf/tfidf.js';
-import { stemmedTerms, type Lang } from '../nlu/text.js';
+import { stemmedTerms, type Lang } from '../common/lang.js';
 import { englishTerms } from './glossary.js';
 import type { Dataset } from './dataset.js';
 import type { Agency, Barrier, Insight, RootCause, Solution, Topic } from './schema.js';

@@ -1,17 +1,7 @@
 /** Zod schemas for every file under data/. The dataset is validated at load; nothing unvalidated reaches the advisor. */
 import { z } from 'zod';
+import { TOPICS } from '../common/topics.js';
 
-/** The advisor topics; intent names of the domain intents use the same words. */
-export const TOPICS = [
-  'markets',
-  'trade_rules',
-  'certification',
-  'financing',
-  'clusters',
-  'skills',
-  'digital_marketing',
-  'strategy',
-] as const;
 export const Topic = z.enum(TOPICS);
 export type Topic = z.infer<typeof Topic>;
 

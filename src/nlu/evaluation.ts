@@ -7,7 +7,7 @@ import { seededRandom } from './classifier.js';
 import { INTENTS, examplesOf, isDomainIntent, loadHeldOut, loadIntentFiles, type Example, type IntentName } from './intents.js';
 import { Matcher, isRejected, type Calibration } from './matcher.js';
 import { EntityExtractor } from './entities.js';
-import { LANGS, type Lang } from './text.js';
+import { LANGS, type Lang } from '../common/lang.js';
 
 export const TARGETS = {
   accuracy: { en: 0.93, de: 0.88, sv: 0.88 } as Record<Lang, number>,

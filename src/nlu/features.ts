@@ -1,5 +1,5 @@
 /** Sparse features of an utterance: stemmed words, word bigrams and character n-grams (for typos and inflections). */
-import { MEMO_LIMIT, stem, tokenize, type Lang } from './text.js';
+import { MEMO_LIMIT, stem, tokenize, type Lang } from '../common/lang.js';
 
 export type SparseVector = Map<string, number>;
 

@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { TOPICS } from '../knowledge/schema.js';
-import { LANGS, type Lang } from './text.js';
+import { TOPICS } from '../common/topics.js';
+import { LANGS, type Lang } from '../common/lang.js';
 
 export const DOMAIN_INTENTS = TOPICS;
 export const CONVERSATION_INTENTS = ['greeting', 'help', 'start_whys', 'create_poll', 'create_survey', 'out_of_scope'] as const;

@@ -11,7 +11,7 @@ import { SoftmaxClassifier, type SerializedModel, type TrainingOptions } from '.
 import { EntityExtractor, type Entity } from './entities.js';
 import { DEFAULT_FEATURES, featuresOfStems, featurize, wordStems, type FeatureOptions } from './features.js';
 import { INTENTS, examplesOf, isDomainIntent, loadIntentFiles, type Example, type IntentFile, type IntentName } from './intents.js';
-import { LANGS, type Lang } from './text.js';
+import { LANGS, type Lang } from '../common/lang.js';
 
 export interface Classification {
   text: string;

@@ -1,216 +1,368 @@
 /**
- * The embedded default store: one JSON file under DATA_DIR, written by lowdb (steno writes a temp file and renames it,
- * so a crash mid-write leaves the previous or the new file, never a torn one). All mutations are applied to the
- * in-memory document synchronously and then flushed, so concurrent handlers in this process never lose each other's
- * updates. A lock file keeps a second process from writing the same file.
+ * The embedded default store: JSON files under DATA_DIR/store/<collection>/, one lowdb file per partition of a
+ * collection (see Layout), so that a write costs what its own partition holds, not what the whole store holds.
+ *
+ * - Changes are applied in memory synchronously, then flushed with group commit: one batch writing, one queued
+ *   behind it that gathers every change made meanwhile; only the partitions a batch changed are rewritten (steno:
+ *   temp file and rename), batches never overlap, and promises resolve in the order the changes were made.
+ * - A batch holding an updateMany across partitions is journaled first (lowdb-files.ts), so it survives a crash
+ *   all or nothing.
+ * - Loading is lazy: open() reads no partition, so it is as fast with 100 000 records as with none, and a request
+ *   reads only the partitions it touches (memoised). Right after open a background pass loads the remaining files
+ *   one folder at a time, so that corruption is not hidden until someone happens to touch the file (ping() reports
+ *   it, naming the file, and /readyz goes red), expiry sweeps cover every partition, and listings that span
+ *   partitions need no folder scan. A request that reaches a corrupt file fails with STORE_CORRUPT naming it;
+ *   other partitions keep working, and the file is never rewritten.
+ * - A lock file keeps a second process out of DATA_DIR; an old single-file store.json is migrated by open().
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Low, Memory } from 'lowdb';
-import { DataFile } from 'lowdb/node';
-import lockfile from 'proper-lockfile';
-import { z } from 'zod';
-import { COLLECTIONS, StoreError, type Collection, type JsonValue, type Store, type StoredRecord } from './store.js';
-
-const DocumentSchema = z.strictObject({
-  format: z.literal('sme-advisor-store'),
-  version: z.literal(1),
-  collections: z.partialRecord(z.enum(COLLECTIONS), z.record(z.string(), z.unknown())),
-});
-type Document = z.infer<typeof DocumentSchema>;
-
-export const STORE_FILE_NAME = 'store.json';
-/** How long a write queued behind another waits for more changes to join it. */
-const GROUP_COMMIT_DELAY_MS = 15;
+import { Catalog } from './lowdb-catalog.js';
+import type { CollectionSpec } from './collections.js';
+import { LEGACY_FILE_NAME, STORE_FOLDER, eachLimited, fsyncDir, fsyncFile, lockDataDir, readLegacyStore, replayJournal, retireLegacyStore } from './lowdb-files.js';
+import type { Entry, Partition } from './lowdb-partition.js';
+import { BatchWriter } from './lowdb-writer.js';
+import { StoreError, type Change, type JsonValue, type ListOptions, type ListPage, type RecordRef, type Store, type WriteOptions } from './store.js';
 
 export interface LowdbStoreOptions {
-  /** Skip the inter-process lock (tests that simulate a crash open the file twice on purpose). */
+  /** Declared collections and their layouts; any other collection is one file. */
+  collections?: readonly CollectionSpec[];
+  /** Skip the inter-process lock (tests that simulate a crash open the folder twice on purpose). */
   lock?: boolean;
   /** How long to wait for another process's lock, in ms; a crashed holder's lock goes stale after 5 s. */
   lockWaitMs?: number;
+  clock?: () => Date;
+  /** How often expired records are deleted (default 10 minutes). */
+  sweepIntervalMs?: number;
 }
+
+const closedError = (): StoreError => new StoreError('STORE_CLOSED', 'The store is closed');
+const copy = <T>(value: T): T => structuredClone(value);
 
 export class LowdbStore implements Store {
   private closed = false;
-  /** The file write in progress, and the one queued behind it (group commit: one write serves every change made meanwhile). */
-  private writing: Promise<void> | undefined;
-  private queued: Promise<void> | undefined;
+  private readonly catalog: Catalog;
+  /** Undefined for the in-memory store, whose changes are "durable" as soon as they are made. */
+  private readonly writer: BatchWriter | undefined;
+  /** Unreadable files found by the background pass, by collection; ping() reports them until they are fixed. */
+  private readonly problems = new Map<string, StoreError>();
+  private warming: Promise<void> = Promise.resolve();
+  /** The latest mutation's acknowledgement, settled or not (see ordered). */
+  private lastAck: Promise<unknown> = Promise.resolve();
+  private readonly sweeper: NodeJS.Timeout;
+  private readonly clock: () => Date;
 
   private constructor(
-    private readonly db: Low<Document>,
-    readonly file: string,
+    private readonly storeDir: string | undefined,
     private readonly release: (() => Promise<void>) | undefined,
-  ) {}
+    options: LowdbStoreOptions,
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.catalog = new Catalog(storeDir, options.collections ?? []);
+    this.writer = storeDir === undefined ? undefined : new BatchWriter(storeDir, () => this.now());
+    this.sweeper = setInterval(() => void this.sweep(), options.sweepIntervalMs ?? 600_000).unref();
+  }
 
   /** A store that lives in memory only, for one-shot commands such as `advisor ask` that must not touch saved data. */
-  static memory(): LowdbStore {
-    const db = new Low<Document>(new Memory<Document>(), { format: 'sme-advisor-store', version: 1, collections: {} });
-    return new LowdbStore(db, ':memory:', undefined);
+  static memory(options: Omit<LowdbStoreOptions, 'lock' | 'lockWaitMs'> = {}): LowdbStore {
+    return new LowdbStore(undefined, undefined, options);
   }
 
-  /** Opens (or creates) DATA_DIR/store.json. A corrupt or unreadable file throws StoreError naming it; it is never replaced. */
+  /** Opens (or creates) the store in DATA_DIR: takes the lock, finishes a journaled batch, migrates store.json. */
   static async open(dataDir: string, options: LowdbStoreOptions = {}): Promise<LowdbStore> {
-    const file = path.join(path.resolve(dataDir), STORE_FILE_NAME);
+    const root = path.resolve(dataDir);
+    const storeDir = path.join(root, STORE_FOLDER);
     try {
-      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.mkdir(storeDir, { recursive: true });
     } catch (cause) {
-      throw new StoreError('STORE_UNREADABLE', `Cannot create data directory ${path.dirname(file)}: ${(cause as Error).message}`, { cause });
+      throw new StoreError('STORE_UNREADABLE', `Cannot create data directory ${storeDir}: ${(cause as Error).message}`, { cause });
     }
-    let release: (() => Promise<void>) | undefined;
-    if (options.lock !== false) {
-      try {
-        release = await lockfile.lock(path.dirname(file), {
-          lockfilePath: `${file}.lock`,
-          stale: 5_000,
-          retries: { retries: Math.ceil((options.lockWaitMs ?? 7_000) / 250), minTimeout: 250, maxTimeout: 250, factor: 1 },
-        });
-      } catch (cause) {
-        throw new StoreError(
-          'STORE_LOCKED',
-          `The data file ${file} is in use by another advisor process. Stop it, or give this one its own DATA_DIR (several instances sharing data need PostgreSQL).`,
-          { cause },
-        );
-      }
-    }
-    const empty: Document = { format: 'sme-advisor-store', version: 1, collections: {} };
-    // Compact JSON: the file is for the program; `jq .` makes it readable when a person needs to look.
-    const db = new Low<Document>(new DataFile<Document>(file, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }), empty);
+    const release = options.lock === false ? undefined : await lockDataDir(root, options.lockWaitMs ?? 7_000);
+    let store: LowdbStore | undefined;
     try {
-      await db.read();
+      await replayJournal(storeDir);
+      store = new LowdbStore(storeDir, release, options);
+      await store.migrate(path.join(root, LEGACY_FILE_NAME));
     } catch (cause) {
+      if (store) clearInterval(store.sweeper);
       await release?.();
-      const reason = cause instanceof SyntaxError ? `it is not valid JSON (${cause.message})` : (cause as Error).message;
-      throw new StoreError(
-        cause instanceof SyntaxError ? 'STORE_CORRUPT' : 'STORE_UNREADABLE',
-        `Cannot read the data file ${file}: ${reason}. It was left untouched; restore it from a backup or move it away to start empty.`,
-        { cause },
-      );
+      throw cause;
     }
-    const parsed = DocumentSchema.safeParse(db.data);
-    if (!parsed.success) {
-      await release?.();
-      throw new StoreError(
-        'STORE_CORRUPT',
-        `The data file ${file} is not an advisor store (${parsed.error.issues[0]?.message ?? 'unexpected shape'}). It was left untouched; restore it from a backup or move it away to start empty.`,
-      );
-    }
-    db.data = parsed.data;
-    return new LowdbStore(db, file, release);
+    store.warming = store.warmUp();
+    return store;
   }
 
-  private table(collection: Collection, create: true): Record<string, unknown>;
-  private table(collection: Collection, create: false): Record<string, unknown> | undefined;
-  private table(collection: Collection, create: boolean): Record<string, unknown> | undefined {
-    if (this.closed) throw new StoreError('STORE_CLOSED', 'The store is closed');
-    const all = this.db.data.collections;
-    if (!all[collection] && create) all[collection] = {};
-    return all[collection];
+  /** Resolves once the background pass after open has loaded every partition and swept once. */
+  whenLoaded(): Promise<void> {
+    return this.warming;
+  }
+
+  private now(): number {
+    return this.clock().getTime();
+  }
+
+  private async partitionOf(collection: string, key: string): Promise<Partition> {
+    if (this.closed) throw closedError();
+    const p = await this.catalog.partitionOfKey(this.catalog.collection(collection), key);
+    if (this.closed) throw closedError();
+    return p;
+  }
+
+  private async partitionsFor(collection: string, prefix: string): Promise<Partition[]> {
+    if (this.closed) throw closedError();
+    const parts = await this.catalog.partitionsFor(this.catalog.collection(collection), prefix);
+    if (this.closed) throw closedError();
+    return parts;
   }
 
   /**
-   * Makes every change so far durable. Changes are applied in memory synchronously; this resolves once a file write
-   * that started after them has completed. Writes never overlap; callers who change data while a write is running
-   * share the next one (group commit), so a burst of updates costs a few serialisations of the document, not one each.
-   * Promises resolve in the order the changes were made, which keeps "acknowledged" meaning "acknowledged in order".
+   * Acknowledges mutations in the order they were called: each resolves only after every earlier one has settled.
+   * Applying a change may wait for its partition's file to be read, so call order and apply order can differ; this
+   * keeps "acknowledged" meaning "this and everything before it is durable".
    */
-  private flush(): Promise<void> {
-    if (this.queued) return this.queued;
-    if (!this.writing) return (this.writing = this.startWrite());
-    this.queued = this.writing
-      .catch(() => undefined)
-      // A short pause lets a burst of changes gather into the next write.
-      .then(() => new Promise((resolve) => setTimeout(resolve, GROUP_COMMIT_DELAY_MS)))
-      .then(() => {
-        this.queued = undefined;
-        return (this.writing = this.startWrite());
+  private ordered<T>(work: () => Promise<T>): Promise<T> {
+    const before = this.lastAck;
+    const result = work().then(
+      async (value) => (await before, value),
+      async (cause: unknown) => {
+        await before;
+        throw cause;
+      },
+    );
+    this.lastAck = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Marks partitions changed and resolves once that is durable. */
+  private commit(parts: Iterable<Partition>, atomic = false): Promise<void> {
+    if (!this.writer) return Promise.resolve();
+    this.writer.mark(parts, atomic);
+    return this.writer.flush();
+  }
+
+  async get(collection: string, key: string): Promise<JsonValue | undefined> {
+    const entry = (await this.partitionOf(collection, key)).live(key, this.now());
+    // Hand out copies: callers must never mutate the in-memory records behind the store's back.
+    return entry === undefined ? undefined : copy(entry.v);
+  }
+
+  put(collection: string, key: string, value: JsonValue, options?: WriteOptions): Promise<void> {
+    return this.ordered(async () => {
+      // Copied before any await: the caller may change its object as soon as this returns.
+      const entry = newEntry(copy(value), expiry(options));
+      const p = await this.partitionOf(collection, key);
+      p.set(key, entry);
+      await this.commit([p]);
+    });
+  }
+
+  putIfAbsent(collection: string, key: string, value: JsonValue, options?: WriteOptions): Promise<boolean> {
+    return this.ordered(async () => {
+      const entry = newEntry(copy(value), expiry(options));
+      const p = await this.partitionOf(collection, key);
+      if (p.live(key, this.now())) return false;
+      p.set(key, entry);
+      await this.commit([p]);
+      return true;
+    });
+  }
+
+  update(collection: string, key: string, change: Change<JsonValue>, options?: WriteOptions): Promise<JsonValue | undefined> {
+    return this.ordered(async () => {
+      const e = expiry(options);
+      const p = await this.partitionOf(collection, key);
+      const old = p.live(key, this.now());
+      const next = change(old === undefined ? undefined : copy(old.v));
+      if (next === undefined) {
+        if (old === undefined) return undefined;
+        p.remove(key);
+      } else {
+        p.set(key, newEntry(copy(next), e ?? old?.e));
+      }
+      await this.commit([p]);
+      // `next` is the caller's own object (the stored one is a copy), so it can be handed back as it is.
+      return next;
+    });
+  }
+
+  updateMany(refs: readonly RecordRef[], change: (current: (JsonValue | undefined)[]) => (JsonValue | undefined)[]): Promise<(JsonValue | undefined)[]> {
+    return this.ordered(async () => {
+      const seen = new Set<string>();
+      for (const ref of refs) {
+        // Collection names hold no '/', so this identifies a ref.
+        const id = `${ref.collection}/${ref.key}`;
+        if (seen.has(id)) throw new StoreError('STORE_BAD_REQUEST', `updateMany got ${ref.collection} "${ref.key}" twice`);
+        seen.add(id);
+      }
+      const parts = await Promise.all(refs.map((r) => this.partitionOf(r.collection, r.key)));
+      if (this.closed) throw closedError();
+      // From here to the end of the change, nothing awaits: no other change can come in between.
+      const now = this.now();
+      const olds = parts.map((p, i) => p.live(refs[i]!.key, now));
+      const next = change(olds.map((o) => (o === undefined ? undefined : copy(o.v))));
+      if (!Array.isArray(next) || next.length !== refs.length) {
+        throw new StoreError('STORE_BAD_REQUEST', `updateMany's change returned ${Array.isArray(next) ? next.length : 'no'} values for ${refs.length} records`);
+      }
+      // Copy everything before storing anything, so that a value that cannot be copied changes nothing.
+      const stored = next.map((v) => (v === undefined ? undefined : copy(v)));
+      const touched = new Set<Partition>();
+      parts.forEach((p, i) => {
+        const key = refs[i]!.key;
+        const v = stored[i];
+        if (v !== undefined) p.set(key, newEntry(v, olds[i]?.e));
+        else if (olds[i] !== undefined) p.remove(key);
+        else return;
+        touched.add(p);
       });
-    return this.queued;
+      await this.commit(touched, touched.size > 1);
+      return [...next];
+    });
   }
 
-  private startWrite(): Promise<void> {
-    const write: Promise<void> = this.db
-      .write()
-      .catch((cause: unknown) => {
-        throw new StoreError('STORE_WRITE_FAILED', `Could not write ${this.file}: ${(cause as Error).message}`, { cause });
-      })
-      .finally(() => {
-        if (this.writing === write) this.writing = undefined;
-      });
-    return write;
+  delete(collection: string, key: string): Promise<boolean> {
+    return this.ordered(async () => {
+      const p = await this.partitionOf(collection, key);
+      // An expired record is already absent; the next write or sweep of its partition drops it.
+      if (!p.live(key, this.now())) return false;
+      p.remove(key);
+      await this.commit([p]);
+      return true;
+    });
   }
 
-  async get<T = JsonValue>(collection: Collection, key: string): Promise<T | undefined> {
-    const value = this.table(collection, false)?.[key];
-    // Hand out copies: callers must never mutate the in-memory document behind the store's back.
-    return value === undefined ? undefined : (structuredClone(value) as T);
+  async list(collection: string, prefix: string, options: ListOptions = {}): Promise<ListPage> {
+    const requested = options.limit ?? 100;
+    if (!Number.isInteger(requested) || requested < 1) throw new StoreError('STORE_BAD_REQUEST', `list limit must be a positive integer, not ${requested}`);
+    const limit = Math.min(requested, 1000);
+    const parts = await this.partitionsFor(collection, prefix);
+    const now = this.now();
+    // One more than the page, to know whether another page follows.
+    const found = parts.flatMap((p) => p.scan(prefix, options.after, limit + 1, now).map((key) => ({ key, p })));
+    if (parts.length > 1) found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const page = found.slice(0, limit);
+    const records = page.map(({ key, p }) => ({ key, value: copy(p.live(key, now)!.v) }));
+    return found.length > limit ? { records, next: page.at(-1)!.key } : { records };
   }
 
-  async put(collection: Collection, key: string, value: JsonValue): Promise<void> {
-    this.table(collection, true)[key] = structuredClone(value);
-    await this.flush();
+  deleteByPrefix(collection: string, prefix: string): Promise<number> {
+    return this.ordered(async () => {
+      const parts = await this.partitionsFor(collection, prefix);
+      const now = this.now();
+      let count = 0;
+      const touched: Partition[] = [];
+      for (const p of parts) {
+        const keys = p.keysWithPrefix(prefix);
+        for (const key of keys) {
+          if (p.live(key, now)) count++;
+          p.remove(key);
+        }
+        if (keys.length > 0) touched.push(p);
+      }
+      if (touched.length > 0) await this.commit(touched);
+      return count;
+    });
   }
 
-  async putIfAbsent(collection: Collection, key: string, value: JsonValue): Promise<boolean> {
-    const table = this.table(collection, true);
-    if (Object.hasOwn(table, key)) return false;
-    table[key] = structuredClone(value);
-    await this.flush();
-    return true;
-  }
-
-  async update<T = JsonValue>(collection: Collection, key: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined> {
-    const table = this.table(collection, true);
-    const current = table[key] === undefined ? undefined : (structuredClone(table[key]) as T);
-    const next = change(current);
-    if (next === undefined) delete table[key];
-    else table[key] = structuredClone(next);
-    await this.flush();
-    return next === undefined ? undefined : structuredClone(next);
-  }
-
-  async delete(collection: Collection, key: string): Promise<boolean> {
-    const table = this.table(collection, false);
-    if (!table || !Object.hasOwn(table, key)) return false;
-    delete table[key];
-    await this.flush();
-    return true;
-  }
-
-  async list<T = JsonValue>(collection: Collection, prefix: string, limit = 1000): Promise<StoredRecord<T>[]> {
-    const table = this.table(collection, false) ?? {};
-    return Object.keys(table)
-      .filter((k) => k.startsWith(prefix))
-      .sort()
-      .slice(0, limit)
-      .map((key) => ({ key, value: structuredClone(table[key]) as T }));
-  }
-
-  async deleteByPrefix(collection: Collection, prefix: string): Promise<number> {
-    const table = this.table(collection, false);
-    if (!table) return 0;
-    const keys = Object.keys(table).filter((k) => k.startsWith(prefix));
-    for (const k of keys) delete table[k];
-    if (keys.length > 0) await this.flush();
-    return keys.length;
-  }
-
-  async increment(collection: Collection, key: string, by = 1): Promise<number> {
-    const table = this.table(collection, true);
-    const current = typeof table[key] === 'number' ? (table[key] as number) : 0;
-    table[key] = current + by;
-    await this.flush();
-    return current + by;
+  increment(collection: string, key: string, by = 1): Promise<number> {
+    return this.ordered(async () => {
+      if (!Number.isFinite(by)) throw new StoreError('STORE_BAD_REQUEST', `increment by ${by}: not a finite number`);
+      const p = await this.partitionOf(collection, key);
+      const old = p.live(key, this.now());
+      const value = (typeof old?.v === 'number' ? old.v : 0) + by;
+      p.set(key, newEntry(value, old?.e));
+      await this.commit([p]);
+      return value;
+    });
   }
 
   async ping(): Promise<void> {
-    if (this.closed) throw new StoreError('STORE_CLOSED', 'The store is closed');
-    if (this.file !== ':memory:') await fs.access(this.file).catch(async () => this.flush());
+    if (this.closed) throw closedError();
+    if (this.storeDir === undefined) return;
+    await fs.access(this.storeDir, fs.constants.R_OK | fs.constants.W_OK).catch((cause: Error) => {
+      throw new StoreError('STORE_UNREADABLE', `The store folder ${this.storeDir} is not accessible: ${cause.message}`, { cause });
+    });
+    // Look again, so that moving a corrupt file away makes the store ready without a restart.
+    for (const name of [...this.problems.keys()]) {
+      await this.catalog.allPartitions(this.catalog.collection(name)).then(
+        () => this.problems.delete(name),
+        (cause: unknown) => this.problems.set(name, asStoreError(cause)),
+      );
+    }
+    const [problem] = this.problems.values();
+    if (problem) throw problem;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.flush();
     this.closed = true;
-    await this.release?.();
+    clearInterval(this.sweeper);
+    try {
+      await this.warming;
+      if (this.writer?.busy) await this.writer.flush();
+    } finally {
+      await this.release?.();
+    }
   }
+
+  /** Loads every collection folder in the background (see the header), then sweeps once. */
+  private async warmUp(): Promise<void> {
+    const entries = await fs.readdir(this.storeDir!, { withFileTypes: true }).catch(() => []);
+    for (const name of entries.filter((e) => e.isDirectory()).map((e) => e.name)) {
+      if (this.closed) return;
+      try {
+        await this.catalog.allPartitions(this.catalog.collection(name));
+      } catch (cause) {
+        // A folder whose name is not a collection's is none of the store's business.
+        if (!this.closed && !(cause instanceof StoreError && cause.code === 'STORE_BAD_REQUEST')) this.problems.set(name, asStoreError(cause));
+      }
+    }
+    await this.sweep();
+  }
+
+  /** Deletes the expired records of every loaded partition. */
+  private async sweep(): Promise<void> {
+    if (this.closed) return;
+    const now = this.now();
+    const pruned = [...this.catalog.loadedPartitions()].filter((p) => p.prune(now));
+    // A failed write leaves them dirty for the next batch; the sweep has no caller to tell.
+    if (pruned.length > 0) await this.commit(pruned).catch(() => undefined);
+  }
+
+  /** Moves the records of today's single-file store.json into partition files, fsyncs them, then renames it. */
+  private async migrate(legacyFile: string): Promise<void> {
+    const legacy = await readLegacyStore(legacyFile);
+    if (!legacy) return;
+    const written = new Set<Partition>();
+    for (const [name, records] of Object.entries(legacy)) {
+      const c = this.catalog.collection(name);
+      // Lists the folder once (a half-done earlier migration may have left files), so new partitions need no read.
+      await this.catalog.allPartitions(c);
+      for (const [key, value] of Object.entries(records)) {
+        const p = await this.catalog.partitionOfKey(c, key);
+        p.set(key, { v: value });
+        written.add(p);
+      }
+    }
+    await this.commit(written);
+    await eachLimited([...written], (p) => fsyncFile(p.file!));
+    await Promise.all([...new Set([...written].map((p) => path.dirname(p.file!)))].map(fsyncDir));
+    await fsyncDir(this.storeDir!);
+    await retireLegacyStore(legacyFile);
+  }
+}
+
+function newEntry(v: JsonValue, e: number | undefined): Entry {
+  return e === undefined ? { v } : { v, e };
+}
+
+function expiry(options: WriteOptions | undefined): number | undefined {
+  const at = options?.expiresAt;
+  if (at === undefined) return undefined;
+  const ms = at instanceof Date ? at.getTime() : Number.NaN;
+  if (!Number.isFinite(ms)) throw new StoreError('STORE_BAD_REQUEST', 'expiresAt must be a valid Date');
+  return ms;
+}
+
+function asStoreError(cause: unknown): StoreError {
+  return cause instanceof StoreError ? cause : new StoreError('STORE_UNREADABLE', (cause as Error).message, { cause });
 }

@@ -1,56 +1,71 @@
 /**
- * The storage port. Every backend (lowdb file, PostgreSQL) implements it unchanged:
- * async, per-record operations, atomic read-modify-write and counters, bounded listing by key prefix.
- * Nothing here loads the whole database on a request path.
+ * The storage port. Every backend (lowdb files, PostgreSQL) implements it unchanged: async, per-record operations,
+ * atomic read-modify-write of one or several records, expiry times, and cursor-based listing by key prefix.
+ * Collections are open: a feature declares the ones it owns (see collections.ts); nothing here lists them.
  */
-
-/** Named record collections. Keys inside a collection are strings; values are JSON. */
-export const COLLECTIONS = [
-  'profiles',
-  'dialogs',
-  'analyses',
-  'processed_events',
-  'installations',
-  'polls',
-  'votes',
-  'surveys',
-  'survey_answers',
-  'counters',
-] as const;
-export type Collection = (typeof COLLECTIONS)[number];
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-export interface StoredRecord<T> {
+export interface StoredRecord<T = JsonValue> {
   key: string;
   value: T;
 }
 
+/** A record's address: collection and key. */
+export interface RecordRef {
+  collection: string;
+  key: string;
+}
+
+export interface WriteOptions {
+  /** After this time the record reads as absent and is eventually deleted (dedupe ids, "more" of an old answer). */
+  expiresAt?: Date;
+}
+
+export interface ListOptions {
+  /** At most this many records per page (default 100, at most 1 000). */
+  limit?: number;
+  /** Continue after this key: the `next` of the previous page. */
+  after?: string;
+}
+
+export interface ListPage<T = JsonValue> {
+  records: StoredRecord<T>[];
+  /** Present when more records follow; pass it as `after` to get them. */
+  next?: string;
+}
+
+/** A change for `update`: synchronous and pure. It returns the new value, or `undefined` to delete the record. */
+export type Change<T> = (current: T | undefined) => T | undefined;
+
 export interface Store {
-  /** One record, or undefined. */
-  get<T = JsonValue>(collection: Collection, key: string): Promise<T | undefined>;
+  /** One record, or undefined (also when it has expired). */
+  get(collection: string, key: string): Promise<JsonValue | undefined>;
   /** Creates or replaces one record. Resolves once the write is durable in the backend. */
-  put(collection: Collection, key: string, value: JsonValue): Promise<void>;
-  /** Creates the record only if the key is free; true when it was created (idempotency of retried deliveries). */
-  putIfAbsent(collection: Collection, key: string, value: JsonValue): Promise<boolean>;
+  put(collection: string, key: string, value: JsonValue, options?: WriteOptions): Promise<void>;
+  /** Creates the record only if the key is free (an expired record counts as free); true when it was created. */
+  putIfAbsent(collection: string, key: string, value: JsonValue, options?: WriteOptions): Promise<boolean>;
   /**
    * Atomic read-modify-write of one record: no concurrent update is lost. `change` must be synchronous and pure;
-   * it returns the new value, or undefined to delete the record. Resolves with the stored value.
+   * it returns the new value, or undefined to delete the record. Resolves with the stored value. A record's expiry
+   * time is kept unless `options.expiresAt` sets a new one.
    */
-  update<T = JsonValue>(
-    collection: Collection,
-    key: string,
-    change: (current: T | undefined) => T | undefined,
-  ): Promise<T | undefined>;
-  /** Deletes one record; true when it existed. */
-  delete(collection: Collection, key: string): Promise<boolean>;
-  /** Records whose key starts with `prefix`, in key order, at most `limit`. */
-  list<T = JsonValue>(collection: Collection, prefix: string, limit?: number): Promise<StoredRecord<T>[]>;
-  /** Deletes every record whose key starts with `prefix`; returns how many. */
-  deleteByPrefix(collection: Collection, prefix: string): Promise<number>;
+  update(collection: string, key: string, change: Change<JsonValue>, options?: WriteOptions): Promise<JsonValue | undefined>;
+  /**
+   * Atomic read-modify-write of several records (a vote and its poll's tally): all changes are stored, or none.
+   * `change` gets the current values in the order of `refs` and returns the new ones in that order (undefined
+   * deletes). Same rules as update. A ref may not appear twice.
+   */
+  updateMany(refs: readonly RecordRef[], change: (current: (JsonValue | undefined)[]) => (JsonValue | undefined)[]): Promise<(JsonValue | undefined)[]>;
+  /** Deletes one record; true when it existed (and had not expired). */
+  delete(collection: string, key: string): Promise<boolean>;
+  /** Records whose key starts with `prefix`, in key order (by UTF-16 code unit), one page at a time. */
+  list(collection: string, prefix: string, options?: ListOptions): Promise<ListPage>;
+  /** Deletes every record whose key starts with `prefix`; returns how many (not counting expired ones). */
+  deleteByPrefix(collection: string, prefix: string): Promise<number>;
   /** Atomically adds `by` to a numeric counter and returns the new value. */
-  increment(collection: Collection, key: string, by?: number): Promise<number>;
-  /** Health probe for /readyz. */
+  increment(collection: string, key: string, by?: number): Promise<number>;
+  /** Health probe for /readyz: throws when the backend cannot serve. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -58,11 +73,22 @@ export interface Store {
 /** Errors of the storage layer carry a code so callers need not parse messages. */
 export class StoreError extends Error {
   constructor(
-    readonly code: 'STORE_CORRUPT' | 'STORE_UNREADABLE' | 'STORE_LOCKED' | 'STORE_CLOSED' | 'STORE_WRITE_FAILED',
+    readonly code: 'STORE_CORRUPT' | 'STORE_UNREADABLE' | 'STORE_LOCKED' | 'STORE_CLOSED' | 'STORE_WRITE_FAILED' | 'STORE_BAD_REQUEST',
     message: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/** Every record of a prefix, page by page (for "forget me" and exports; not for request paths over big data). */
+export async function* listAll(store: Store, collection: string, prefix: string, pageSize = 500): AsyncGenerator<StoredRecord> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await store.list(collection, prefix, { limit: pageSize, after });
+    yield* page.records;
+    if (!page.next) return;
+    after = page.next;
   }
 }
 

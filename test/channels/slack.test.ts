@@ -62,7 +62,7 @@ describe('Slack channel', () => {
     const blocks = post.args.blocks as { type: string; text?: { type: string; text: string }; elements?: { action_id: string }[] }[];
     expect(blocks[0]).toMatchObject({ type: 'section', text: { type: 'mrkdwn', text: expect.stringMatching(/^\*Certification and standards\*/) } });
     expect(blocks.some((b) => b.type === 'context')).toBe(true);
-    expect(blocks.find((b) => b.type === 'actions')!.elements![0]!.action_id).toMatch(/^answer\.more#0$/);
+    expect(blocks.find((b) => b.type === 'actions')!.elements![0]!.action_id).toMatch(/^answers\.more#0$/);
     expect(JSON.stringify(blocks)).toMatch(/<https:\/\/[^|>]+\|[^>]+>/);
   });
 
@@ -83,7 +83,7 @@ describe('Slack channel', () => {
     await fake.waitFor(() => fake.of('response_url', since).length > 0);
     expect(fake.of('response_url', since)[0]!.args).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Foreign markets/) });
     // A button in that private reply answers privately too, through the interaction's response_url.
-    const more = findButton(fake.of('response_url', since)[0]!, 'answer.more');
+    const more = findButton(fake.of('response_url', since)[0]!, 'answers.more');
     const clicked = fake.calls.length;
     await sendForm({ payload: blockActions('U3', 'C9', more, { ephemeral: true, responseUrl: `${fake.responseUrl}act-1` }) });
     await fake.waitFor(() => fake.of('response_url', clicked).length > 0);
@@ -92,7 +92,10 @@ describe('Slack channel', () => {
     const opened = fake.calls.length;
     await sendForm({ command: '/advisor', text: 'profile', user_id: 'U3', channel_id: 'C9', team_id: 'T1', trigger_id: 't2', response_url: `${fake.responseUrl}cmd-2` });
     await fake.waitFor(() => fake.of('views.open', opened).length > 0);
-    expect(fake.of('views.open', opened)[0]!.args).toMatchObject({ trigger_id: 't2', view: { type: 'modal', callback_id: 'profile_modal' } });
+    // `/advisor profile` goes through the core's command parser; its form opens as a modal while the trigger is fresh.
+    expect(fake.of('views.open', opened)[0]!.args).toMatchObject({ trigger_id: 't2', view: { type: 'modal', callback_id: 'form:profile.save' } });
+    await fake.waitFor(() => fake.of('response_url', opened).length > 0);
+    expect(fake.of('response_url', opened)[0]!.args).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Your profile/) });
   });
 
   it('continues the 5-Whys dialogue with a button click, and saves the profile from the modal', async () => {
@@ -118,9 +121,9 @@ describe('Slack channel', () => {
       view: {
         id: 'V1',
         type: 'modal',
-        callback_id: 'profile_modal',
+        callback_id: 'form:profile.save',
         private_metadata: JSON.stringify({ channel: 'D-U4' }),
-        state: { values: { country: { value: { type: 'static_select', selected_option: { value: 'SE' } } }, sector: { value: { type: 'static_select', selected_option: { value: 'automotive' } } } } },
+        state: { values: { country: { field: { type: 'static_select', selected_option: { value: 'SE' } } }, sector: { field: { type: 'static_select', selected_option: { value: 'automotive' } } } } },
       },
     };
     const saved = fake.calls.length;

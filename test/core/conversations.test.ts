@@ -61,7 +61,7 @@ describe('scripted conversations through chat --jsonl', () => {
     const scopes = links(replies).map((l) => agencyByUrl.get(l.url)!.scope);
     expect(scopes).toContain('DE');
     expect(scopes).not.toContain('SE');
-    const more = await chat.press('sme-se', button(replies, 'answer.more'));
+    const more = await chat.press('sme-se', button(replies, 'answers.more'));
     expect(more[0]!.text).toMatch(/\(more\)/);
     expect(more[0]!.text).not.toBe(replies[0]!.text);
     const typedMore = await chat.say('sme-se', 'more');
@@ -99,7 +99,7 @@ describe('scripted conversations through chat --jsonl', () => {
       const typed = await chat.say('clarify', '2');
       expect(typed[0]!.text).toMatch(/What helps|often blocks/);
       const again = await chat.say('clarify', question);
-      const picked = await chat.press('clarify', button(again, 'clarify.pick'));
+      const picked = await chat.press('clarify', button(again, 'answers.clarify'));
       expect(picked[0]!.text).toMatch(/What helps|often blocks/);
     } else {
       // The matcher was confident; the answer must then be a real one.
@@ -132,7 +132,7 @@ describe('scripted conversations through chat --jsonl', () => {
     expect(allText(await chat.press('whys-user', button(r, 'whys.save')))).toMatch(/Saved/);
     const list = await chat.say('whys-user', 'my analyses');
     expect(allText(list)).toMatch(/Your saved analyses\*\* \(1\)/);
-    const exported = await chat.press('whys-user', button(list, 'analysis.export'));
+    const exported = await chat.press('whys-user', button(list, 'analyses.export'));
     expect(exported[0]!.file!.content).toMatch(/^# 5-Whys analysis/);
     const typed = await chat.say('whys-user', 'export 1');
     expect(typed[0]!.file!.content).toBe(exported[0]!.file!.content);
@@ -140,7 +140,7 @@ describe('scripted conversations through chat --jsonl', () => {
     expect(exported[0]!.file!.content).toContain('Because we never budgeted for certification');
     expect(allText(await chat.say('someone-else', 'my analyses'))).toMatch(/no saved analyses/);
     // Another user cannot export it with the same button value.
-    expect(allText(await chat.press('someone-else', button(list, 'analysis.export')))).toMatch(/cannot find that analysis/);
+    expect(allText(await chat.press('someone-else', button(list, 'analyses.export')))).toMatch(/cannot find that analysis/);
   });
 
   it('supports back, restart, stop and "that\'s the root cause" at any step, by typing', async () => {
@@ -237,7 +237,7 @@ describe('scripted conversations through chat --jsonl', () => {
     expect(allText(await chat.say('leaver', 'no'))).toMatch(/Nothing was deleted/);
     await chat.say('leaver', 'forget me');
     const gone = await chat.say('leaver', 'yes');
-    expect(allText(gone)).toMatch(/deleted your profile, 1 saved analysis and 1 open dialogue/);
+    expect(allText(gone)).toMatch(/deleted your profile, 1 saved analysis and 0 open dialogues/);
     expect(allText(await chat.say('leaver', 'my profile'))).toMatch(/Country: not set/);
     expect(allText(await chat.say('leaver', 'my analyses'))).toMatch(/no saved analyses/);
   });

@@ -1,6 +1,7 @@
 /**
  * A fake Slack Web API on loopback, reached through SLACK_API_URL: it speaks the Web API's wire format
  * (form-encoded or JSON POST /api/<method>, {"ok":true,...} answers, 429 with Retry-After) and records every call.
+ * It also serves the upload URLs of files.getUploadURLExternal (the filesUploadV2 flow), recording each file's size.
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -14,10 +15,29 @@ export interface SlackCall {
   at: number;
 }
 
+/** A file POSTed to an upload URL handed out by files.getUploadURLExternal. */
+export interface SlackUpload {
+  fileId: string;
+  /** As announced to files.getUploadURLExternal. */
+  filename: string;
+  length: number;
+  /** Bytes actually received. */
+  size: number;
+}
+
 export class FakeSlackApi {
   readonly calls: SlackCall[] = [];
   /** method → number of upcoming calls to answer with 429. */
   readonly rateLimit = new Map<string, number>();
+  /** method → Slack error code to answer with (`{ok:false,error}`) while set. */
+  readonly errors = new Map<string, string>();
+  /** conversations.members: channel → member ids (an unknown channel answers channel_not_found). */
+  readonly members = new Map<string, string[]>();
+  /** users.info: user → IANA time zone (an unknown user answers user_not_found). */
+  readonly timeZones = new Map<string, string>();
+  readonly uploads: SlackUpload[] = [];
+  private readonly announced = new Map<string, { filename: string; length: number }>();
+  private fileCounter = 0;
   private server?: http.Server;
   url = '';
   /** Base for response_url values in test payloads. */
@@ -28,9 +48,15 @@ export class FakeSlackApi {
 
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => {
-      let raw = '';
-      req.on('data', (c: Buffer) => (raw += c.toString()));
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        if (req.url?.startsWith('/upload/')) {
+          this.receiveUpload(req.url.slice('/upload/'.length), req.headers['content-type'] ?? '', body, res).catch(() => res.writeHead(400).end('bad upload'));
+          return;
+        }
+        const raw = body.toString();
         // Anything outside /api/ is a response_url (Slack gives those with commands and interactions).
         const method = req.url?.startsWith('/api/') ? req.url.replace(/^\/api\//, '').split('?')[0]! : 'response_url';
         const args: Record<string, unknown> = {};
@@ -46,7 +72,8 @@ export class FakeSlackApi {
           return;
         }
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(this.answer(method, args)));
+        const error = this.errors.get(method);
+        res.end(JSON.stringify(error ? { ok: false, error } : this.answer(method, args)));
       });
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
@@ -80,9 +107,60 @@ export class FakeSlackApi {
       case 'views.open':
       case 'views.publish':
         return { ok: true, view: { id: 'V1' } };
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      case 'chat.delete':
+        return { ok: true, channel: args.channel, ts: args.ts };
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D-${String(args.users)}` } };
+      case 'conversations.members':
+        return this.membersPage(args);
+      case 'users.info': {
+        const tz = this.timeZones.get(String(args.user));
+        return tz ? { ok: true, user: { id: args.user, tz, is_bot: false } } : { ok: false, error: 'user_not_found' };
+      }
+      case 'files.getUploadURLExternal': {
+        const fileId = `F${++this.fileCounter}`;
+        this.announced.set(fileId, { filename: String(args.filename), length: Number(args.length) });
+        return { ok: true, file_id: fileId, upload_url: `${this.url.replace(/api\/$/, 'upload/')}${fileId}` };
+      }
+      case 'files.completeUploadExternal': {
+        const files = (args.files as { id: string; title?: string }[] | undefined) ?? [];
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title, name: this.announced.get(f.id)?.filename })) };
+      }
       default:
         return { ok: true };
     }
+  }
+
+  /** One page of conversations.members; the cursor is the offset of the next page, empty after the last. */
+  private membersPage(args: Record<string, unknown>): Record<string, unknown> {
+    const all = this.members.get(String(args.channel));
+    if (!all) return { ok: false, error: 'channel_not_found' };
+    const limit = Number(args.limit) || 100;
+    const offset = typeof args.cursor === 'string' && args.cursor ? Number(args.cursor.replace(/^offset:/, '')) : 0;
+    const next = offset + limit < all.length ? `offset:${offset + limit}` : '';
+    return { ok: true, members: all.slice(offset, offset + limit), response_metadata: { next_cursor: next } };
+  }
+
+  /** The bytes of an upload URL: WebClient sends them as multipart/form-data; the size of the file part is recorded. */
+  private async receiveUpload(fileId: string, contentType: string, body: Buffer, res: http.ServerResponse): Promise<void> {
+    this.calls.push({ method: 'file_upload', args: { file_id: fileId }, at: Date.now() });
+    let size = body.length;
+    if (contentType.includes('multipart/form-data')) {
+      const form = await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
+      size = 0;
+      form.forEach((v) => {
+        if (typeof v !== 'string') size += v.size;
+      });
+    }
+    const announced = this.announced.get(fileId);
+    if (!announced) {
+      res.writeHead(404).end('unknown upload');
+      return;
+    }
+    this.uploads.push({ fileId, ...announced, size });
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${size}`);
   }
 
   /** Calls of one method (after the ones already seen, when `since` is given). */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COVERAGE_TARGETS, DatasetError, inspectDataset, loadDataset, topicCounts } from '../../src/knowledge/dataset.js';
-import { TOPICS } from '../../src/knowledge/schema.js';
+import { TOPICS } from '../../src/common/topics.js';
 import { ROOT, tempDir } from '../helpers/tmp.js';
 
 const DATA = path.join(ROOT, 'data');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INTENTS, loadIntentFiles, type IntentName } from '../../src/nlu/intents.js';
 import { CalibrationSchema, Matcher, calibrationFile, hashIntents } from '../../src/nlu/matcher.js';
-import type { Lang } from '../../src/nlu/text.js';
+import type { Lang } from '../../src/common/lang.js';
 import { ROOT } from '../helpers/tmp.js';
 
 const INTENTS_DIR = path.join(ROOT, 'intents');

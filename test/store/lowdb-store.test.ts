@@ -1,136 +1,243 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LowdbStore, STORE_FILE_NAME } from '../../src/store/lowdb-store.js';
-import { StoreError, recordKey } from '../../src/store/store.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CollectionSpec } from '../../src/store/collections.js';
+import { partitionFileName } from '../../src/store/lowdb-partition.js';
+import { LowdbStore, type LowdbStoreOptions } from '../../src/store/lowdb-store.js';
+import { StoreError, ownedKey, recordKey } from '../../src/store/store.js';
 import { ROOT, tempDir } from '../helpers/tmp.js';
+import { CONTRACT_COLLECTIONS, storeContract, type StoreHarness } from './contract.js';
 
-describe('LowdbStore', () => {
+/** A harness on a temp folder (or in memory) with a clock the test moves. */
+function harness(memory: boolean): () => Promise<StoreHarness> {
+  return async () => {
+    const { dir, cleanup } = tempDir();
+    let t = Date.parse('2030-01-01T00:00:00Z');
+    const now = (): Date => new Date(t);
+    const options: LowdbStoreOptions = { collections: CONTRACT_COLLECTIONS, clock: now };
+    let store = memory ? LowdbStore.memory(options) : await LowdbStore.open(dir, options);
+    return {
+      store,
+      now,
+      advance: (ms) => void (t += ms),
+      reopen: async () => {
+        if (memory) return store;
+        await store.close();
+        return (store = await LowdbStore.open(dir, options));
+      },
+      dispose: async () => {
+        await store.close();
+        cleanup();
+      },
+    };
+  };
+}
+
+storeContract('LowdbStore (files)', harness(false));
+storeContract('LowdbStore.memory', harness(true), { durable: false });
+
+const LAYOUTS: CollectionSpec[] = [
+  { name: 'sessions', layout: { split: 'owner', segments: 3 } },
+  { name: 'pairs', layout: { split: 'owner', segments: 1 } },
+];
+
+interface Doc {
+  format: string;
+  collection: string;
+  partition: string;
+  records: Record<string, { v: unknown; e?: number }>;
+}
+const readDoc = (file: string): Doc => JSON.parse(fs.readFileSync(file, 'utf8')) as Doc;
+
+describe('LowdbStore files', () => {
   let dir: string;
   let cleanup: () => void;
+  const storeDir = (): string => path.join(dir, 'store');
+  const fileOf = (collection: string, partition: string): string => path.join(storeDir(), collection, partitionFileName(partition));
+  const docsOf = (collection: string): Doc[] =>
+    fs.readdirSync(path.join(storeDir(), collection)).filter((f) => f.endsWith('.json') && !f.startsWith('.')).map((f) => readDoc(path.join(storeDir(), collection, f)));
   beforeEach(() => ({ dir, cleanup } = tempDir()));
   afterEach(() => cleanup());
 
-  it('keeps records across a restart', async () => {
+  it('keeps one file per owner, each naming its collection and partition', async () => {
+    const s = await LowdbStore.open(dir, { collections: LAYOUTS });
+    for (const user of ['alice', 'bob', 'c:d']) await s.put('sessions', ownedKey(recordKey('web', 'T1', user), 'dm'), { user });
+    await s.put('profiles', 'u1', { country: 'SE' });
+    await s.close();
+    const docs = docsOf('sessions');
+    expect(docs.map((d) => d.partition).sort()).toEqual([recordKey('web', 'T1', 'alice'), recordKey('web', 'T1', 'bob'), recordKey('web', 'T1', 'c:d')].sort());
+    for (const d of docs) expect(d).toMatchObject({ format: 'sme-advisor-partition', collection: 'sessions' });
+    expect(docsOf('profiles')).toEqual([expect.objectContaining({ partition: '', records: { u1: { v: { country: 'SE' } } } })]);
+  });
+
+  it('a write rewrites only its own partition file, not other collections or owners', async () => {
+    const s = await LowdbStore.open(dir, { collections: LAYOUTS });
+    await Promise.all(Array.from({ length: 300 }, (_, i) => s.put('big', `k${i}`, { i })));
+    await s.put('sessions', ownedKey(recordKey('web', 'T1', 'alice'), 'dm'), 1);
+    await s.put('sessions', ownedKey(recordKey('web', 'T1', 'bob'), 'dm'), 1);
+    const inode = (f: string): bigint => fs.statSync(f, { bigint: true }).ino;
+    // steno writes a temp file and renames it, so a rewritten file has a new inode.
+    const before = { big: inode(fileOf('big', '')), bob: inode(fileOf('sessions', recordKey('web', 'T1', 'bob'))), alice: inode(fileOf('sessions', recordKey('web', 'T1', 'alice'))) };
+    for (let i = 0; i < 5; i++) await s.put('sessions', ownedKey(recordKey('web', 'T1', 'alice'), 'dm'), i);
+    await s.put('small', 'x', 1);
+    expect(inode(fileOf('big', ''))).toBe(before.big);
+    expect(inode(fileOf('sessions', recordKey('web', 'T1', 'bob')))).toBe(before.bob);
+    expect(inode(fileOf('sessions', recordKey('web', 'T1', 'alice')))).not.toBe(before.alice);
+    await s.close();
+  });
+
+  it('keeps a second process from opening the same data folder', async () => {
     const a = await LowdbStore.open(dir);
-    await a.put('profiles', 'u1', { country: 'SE' });
-    await a.close();
-    const b = await LowdbStore.open(dir);
-    expect(await b.get('profiles', 'u1')).toEqual({ country: 'SE' });
-    await b.close();
-  });
-
-  it('supports per-record operations: putIfAbsent, update, delete, list and deleteByPrefix', async () => {
-    const s = await LowdbStore.open(dir);
-    expect(await s.putIfAbsent('processed_events', 'e1', true)).toBe(true);
-    expect(await s.putIfAbsent('processed_events', 'e1', true)).toBe(false);
-    await s.update<number>('counters', 'x', (n) => (n ?? 0) + 5);
-    expect(await s.get('counters', 'x')).toBe(5);
-    await s.update('counters', 'x', () => undefined);
-    expect(await s.get('counters', 'x')).toBeUndefined();
-    await s.put('analyses', 'alice:1', { n: 1 });
-    await s.put('analyses', 'alice:2', { n: 2 });
-    await s.put('analyses', 'alicia:1', { n: 3 });
-    expect((await s.list('analyses', 'alice:')).map((r) => r.key)).toEqual(['alice:1', 'alice:2']);
-    expect(await s.deleteByPrefix('analyses', 'alice:')).toBe(2);
-    expect(await s.list('analyses', '')).toHaveLength(1);
-    expect(await s.delete('analyses', 'alicia:1')).toBe(true);
-    expect(await s.delete('analyses', 'alicia:1')).toBe(false);
-    await s.close();
-  });
-
-  it('hands out copies, so a caller cannot change stored data by mutating a result', async () => {
-    const s = await LowdbStore.open(dir);
-    await s.put('profiles', 'u', { tags: ['a'] });
-    const got = (await s.get<{ tags: string[] }>('profiles', 'u'))!;
-    got.tags.push('b');
-    expect(await s.get('profiles', 'u')).toEqual({ tags: ['a'] });
-    await s.close();
-  });
-
-  it('keeps every one of many concurrent counted updates', async () => {
-    const s = await LowdbStore.open(dir);
-    await Promise.all([
-      ...Array.from({ length: 200 }, () => s.increment('counters', 'votes')),
-      ...Array.from({ length: 100 }, (_, i) => s.update<string[]>('polls', 'p', (cur) => [...(cur ?? []), `v${i}`])),
-    ]);
-    expect(await s.get('counters', 'votes')).toBe(200);
-    expect((await s.get<string[]>('polls', 'p'))!.length).toBe(100);
-    await s.close();
-    const again = await LowdbStore.open(dir);
-    expect(await again.get('counters', 'votes')).toBe(200);
-    expect((await again.get<string[]>('polls', 'p'))!.length).toBe(100);
-    await again.close();
-  });
-
-  it('acknowledges writes in the order they were made, across grouped file writes', async () => {
-    const s = await LowdbStore.open(dir);
-    const order: number[] = [];
-    const writes: Promise<void>[] = [];
-    for (let i = 0; i < 60; i++) {
-      writes.push(s.put('polls', `k${i}`, i).then(() => void order.push(i)));
-      if (i % 7 === 0) await new Promise((r) => setTimeout(r, 3));
-    }
-    await Promise.all(writes);
-    expect(order).toEqual([...order].sort((a, b) => a - b));
-    await s.close();
-  });
-
-  it('refuses to start on a corrupt file, names it, and leaves it untouched', async () => {
-    const file = path.join(dir, STORE_FILE_NAME);
-    fs.writeFileSync(file, '{"format":"sme-advisor-store","version":1,"collections":{"profiles":{"u":');
-    const before = fs.readFileSync(file, 'utf8');
-    const err = await LowdbStore.open(dir).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(StoreError);
-    expect((err as StoreError).code).toBe('STORE_CORRUPT');
-    expect((err as Error).message).toContain(file);
-    expect(fs.readFileSync(file, 'utf8')).toBe(before);
-  });
-
-  it('refuses a JSON file that is not an advisor store', async () => {
-    fs.writeFileSync(path.join(dir, STORE_FILE_NAME), '[1,2,3]');
-    await expect(LowdbStore.open(dir)).rejects.toThrow(/not an advisor store/);
-  });
-
-  it('keeps a second process from opening the same data file', async () => {
-    const a = await LowdbStore.open(dir);
-    const err = await LowdbStore.open(dir, { lockWaitMs: 500 }).catch((e: unknown) => e);
+    const err = await LowdbStore.open(dir, { lockWaitMs: 300 }).catch((e: unknown) => e);
     expect((err as StoreError).code).toBe('STORE_LOCKED');
     expect((err as Error).message).toMatch(/in use by another advisor process/);
     await a.close();
-    const b = await LowdbStore.open(dir);
-    await b.close();
+    await (await LowdbStore.open(dir)).close();
   });
 
-  it('escapes key separators so that keys built from different parts never collide', () => {
-    expect(recordKey('a:b', 'c')).not.toBe(recordKey('a', 'b:c'));
+  it('a corrupt partition file is named, left untouched, reported by ping, and does not stop the others', async () => {
+    const s = await LowdbStore.open(dir, { collections: LAYOUTS });
+    await s.put('sessions', ownedKey(recordKey('web', 'T1', 'alice'), 'dm'), 'a');
+    await s.put('sessions', ownedKey(recordKey('web', 'T1', 'bob'), 'dm'), 'b');
+    await s.close();
+    const bad = fileOf('sessions', recordKey('web', 'T1', 'alice'));
+    fs.writeFileSync(bad, '{"format":"sme-advisor-partition","version":1,"records":{"x":');
+    const again = await LowdbStore.open(dir, { collections: LAYOUTS });
+    expect(await again.get('sessions', ownedKey(recordKey('web', 'T1', 'bob'), 'dm'))).toBe('b');
+    const err = await again.get('sessions', ownedKey(recordKey('web', 'T1', 'alice'), 'dm')).catch((e: unknown) => e);
+    expect((err as StoreError).code).toBe('STORE_CORRUPT');
+    expect((err as Error).message).toContain(bad);
+    await expect(again.put('sessions', ownedKey(recordKey('web', 'T1', 'alice'), 'x'), 1)).rejects.toThrow(bad);
+    await again.whenLoaded();
+    await expect(again.ping()).rejects.toThrow(bad);
+    await expect(again.list('sessions', '')).rejects.toThrow(bad);
+    expect(fs.readFileSync(bad, 'utf8')).toBe('{"format":"sme-advisor-partition","version":1,"records":{"x":');
+    // Once the file is moved away, the store is ready again without a restart.
+    fs.renameSync(bad, path.join(dir, 'moved-away.json'));
+    await again.ping();
+    await again.close();
   });
 
-  it('survives a crash at any point of a write: the file holds the previous or the new state, never a broken one', async () => {
+  it('refuses a JSON file that is not a partition of this collection', async () => {
+    fs.mkdirSync(path.join(storeDir(), 'profiles'), { recursive: true });
+    const file = fileOf('profiles', '');
+    fs.writeFileSync(file, JSON.stringify({ format: 'sme-advisor-partition', version: 1, collection: 'other', partition: '', records: {} }));
+    const s = await LowdbStore.open(dir);
+    await expect(s.get('profiles', 'u')).rejects.toThrow(/belongs to collection "other"/);
+    await s.close();
+  });
+
+  it('migrates a single-file store.json into partitions and keeps it as store.json.migrated', async () => {
+    const legacy = path.join(dir, 'store.json');
+    const text = JSON.stringify({
+      format: 'sme-advisor-store',
+      version: 1,
+      collections: {
+        profiles: { u1: { country: 'SE' } },
+        sessions: { [ownedKey(recordKey('web', 'T1', 'alice'), 'dm')]: { step: 2 }, [ownedKey(recordKey('web', 'T1', 'bob'), 'dm')]: { step: 1 } },
+        counters: { n: 7 },
+      },
+    });
+    fs.writeFileSync(legacy, text);
+    const s = await LowdbStore.open(dir, { collections: LAYOUTS });
+    expect(await s.get('profiles', 'u1')).toEqual({ country: 'SE' });
+    expect(await s.get('sessions', ownedKey(recordKey('web', 'T1', 'alice'), 'dm'))).toEqual({ step: 2 });
+    expect(await s.increment('counters', 'n')).toBe(8);
+    await s.close();
+    expect(fs.existsSync(legacy)).toBe(false);
+    expect(fs.readFileSync(`${legacy}.migrated`, 'utf8')).toBe(text);
+    expect(docsOf('sessions')).toHaveLength(2);
+    const again = await LowdbStore.open(dir, { collections: LAYOUTS });
+    expect(await again.get('counters', 'n')).toBe(8);
+    await again.close();
+  });
+
+  it('refuses a corrupt store.json, names it, and leaves it untouched', async () => {
+    const legacy = path.join(dir, 'store.json');
+    fs.writeFileSync(legacy, '{"format":"sme-advisor-store","version":1,"collections":{"profiles":{"u":');
+    const err = await LowdbStore.open(dir).catch((e: unknown) => e);
+    expect((err as StoreError).code).toBe('STORE_CORRUPT');
+    expect((err as Error).message).toContain(legacy);
+    expect(fs.readFileSync(legacy, 'utf8')).toMatch(/"u":$/);
+    expect(fs.existsSync(`${legacy}.migrated`)).toBe(false);
+    fs.writeFileSync(legacy, '[1,2,3]');
+    await expect(LowdbStore.open(dir)).rejects.toThrow(/not an advisor store/);
+  });
+
+  it('finishes a committed journal on open, and ignores one that is incomplete', async () => {
+    const s = await LowdbStore.open(dir, { collections: LAYOUTS });
+    await s.updateMany([{ collection: 'pairs', key: 'a:x' }, { collection: 'pairs', key: 'b:x' }], () => [1, 1]);
+    await s.close();
+    expect(fs.existsSync(path.join(storeDir(), 'journal.json'))).toBe(false);
+    const doc = (partition: string, v: number): object => ({ format: 'sme-advisor-partition', version: 1, collection: 'pairs', partition, records: { [`${partition}:x`]: { v } } });
+    const journal = path.join(storeDir(), 'journal.json');
+    fs.writeFileSync(journal, JSON.stringify({ format: 'sme-advisor-journal', version: 1, partitions: [doc('a', 2), doc('b', 2)] }));
+    let again = await LowdbStore.open(dir, { collections: LAYOUTS });
+    expect([await again.get('pairs', 'a:x'), await again.get('pairs', 'b:x')]).toEqual([2, 2]);
+    expect(fs.existsSync(journal)).toBe(false);
+    await again.close();
+    fs.writeFileSync(journal, JSON.stringify({ format: 'sme-advisor-journal', version: 1, partitions: [doc('a', 3), doc('b', 3)] }).slice(0, 150));
+    again = await LowdbStore.open(dir, { collections: LAYOUTS });
+    expect([await again.get('pairs', 'a:x'), await again.get('pairs', 'b:x')]).toEqual([2, 2]);
+    expect(fs.existsSync(journal)).toBe(false);
+    await again.close();
+  });
+
+  it('drops expired records from a partition when it is written, and sweeps them periodically', async () => {
+    let t = Date.parse('2030-01-01T00:00:00Z');
+    const s = await LowdbStore.open(dir, { clock: () => new Date(t), sweepIntervalMs: 30 });
+    await s.put('events', 'old', 1, { expiresAt: new Date(t + 1000) });
+    await s.put('events', 'keep', 1);
+    await s.put('quiet', 'old', 1, { expiresAt: new Date(t + 1000) });
+    expect(Object.keys(readDoc(fileOf('events', '')).records).sort()).toEqual(['keep', 'old']);
+    t += 2000;
+    await s.put('events', 'new', 1);
+    expect(Object.keys(readDoc(fileOf('events', '')).records).sort()).toEqual(['keep', 'new']);
+    await vi.waitFor(() => expect(readDoc(fileOf('quiet', '')).records).toEqual({}), { timeout: 2000, interval: 20 });
+    await s.close();
+  });
+
+  it('survives a crash at any point: every file parses, no value goes backwards, a cross-partition pair stays equal', async () => {
     // A child process writes numbered states as fast as it can; we kill it with SIGKILL at random moments.
     const script = `
       import { LowdbStore } from ${JSON.stringify(path.join(ROOT, 'src/store/lowdb-store.ts'))};
-      const s = await LowdbStore.open(process.argv[2], { lock: false });
+      const s = await LowdbStore.open(process.argv[2], { lock: false, collections: ${JSON.stringify(LAYOUTS)} });
       let i = (await s.get('counters', 'n')) ?? 0;
+      const pad = 'x'.repeat(20000);
       process.stdout.write('ready\\n');
-      for (;;) { i++; await s.put('counters', 'n', i); await s.put('polls', 'payload', { i, pad: 'x'.repeat(20000) }); }
+      for (;;) {
+        i++;
+        await s.put('counters', 'n', i);
+        await s.put('polls', 'payload', { i, pad });
+        await s.updateMany([{ collection: 'pairs', key: 'a:x' }, { collection: 'pairs', key: 'b:x' }], () => [{ i, pad }, { i, pad }]);
+      }
     `;
     const scriptFile = path.join(dir, 'writer.mts');
     fs.writeFileSync(scriptFile, script);
+    const data = path.join(dir, 'data');
     let last = 0;
-    for (let round = 0; round < 6; round++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', scriptFile, path.join(dir, 'data')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let lastPair = 0;
+    for (let round = 0; round < 5; round++) {
+      const child = spawn(process.execPath, ['--import', 'tsx', scriptFile, data], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
       await new Promise((r) => setTimeout(r, 50 + Math.random() * 150));
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
-      const text = fs.readFileSync(path.join(dir, 'data', STORE_FILE_NAME), 'utf8');
-      const doc = JSON.parse(text) as { collections: { counters: { n: number } } };
-      expect(doc.collections.counters.n).toBeGreaterThanOrEqual(last);
-      last = doc.collections.counters.n;
-      const reopened = await LowdbStore.open(path.join(dir, 'data'), { lock: false });
-      expect(await reopened.get('counters', 'n')).toBe(last);
+      // Every file under its final name is complete (temp files, dot-prefixed, may be torn).
+      for (const entry of fs.readdirSync(path.join(data, 'store'), { recursive: true, withFileTypes: true })) {
+        if (entry.isFile() && !entry.name.startsWith('.')) expect(() => JSON.parse(fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8'))).not.toThrow();
+      }
+      const reopened = await LowdbStore.open(data, { lock: false, collections: LAYOUTS });
+      const n = (await reopened.get('counters', 'n')) as number;
+      const pair = async (key: string): Promise<number> => ((await reopened.get('pairs', key)) as { i: number } | undefined)?.i ?? 0;
+      const [a, b] = [await pair('a:x'), await pair('b:x')];
+      await reopened.close();
+      expect(n).toBeGreaterThanOrEqual(last);
+      expect(a).toBe(b);
+      expect(a).toBeGreaterThanOrEqual(lastPair);
+      last = n;
+      lastPair = a;
     }
     expect(last).toBeGreaterThan(0);
   }, 60_000);

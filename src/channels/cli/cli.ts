@@ -12,15 +12,18 @@ import readline from 'node:readline';
 import { z } from 'zod';
 import { createAdvisorApp, type AdvisorApp } from '../../app.js';
 import { loadConfig, loadDotEnv, type Config } from '../../config.js';
-import { ActionSchema, MAX_TEXT_LENGTH } from '../../core/types.js';
+import { CollectingOutput, type TurnResult } from '../../core/collect.js';
+import { ActionSchema, MAX_TEXT_LENGTH, type InboundEvent } from '../../core/event.js';
+import type { Field, Input } from '../../core/message.js';
 import { formatProblem, inspectDataset, topicCounts } from '../../knowledge/dataset.js';
-import { DATA_KINDS, TOPICS } from '../../knowledge/schema.js';
-import { createLogger } from '../../logger.js';
+import { TOPICS } from '../../common/topics.js';
+import { DATA_KINDS } from '../../knowledge/schema.js';
+import { createLogger } from '../../common/logger.js';
 import { crossValidate, decideIntent, evaluateHeldOut, fitCalibration, missedTargets, score, type Scores } from '../../nlu/evaluation.js';
 import { INTENTS, loadIntentFiles } from '../../nlu/intents.js';
 import { Matcher, calibrationFile, hashIntents } from '../../nlu/matcher.js';
-import { LANGS } from '../../nlu/text.js';
-import { LowdbStore } from '../../store/lowdb-store.js';
+import { LANGS } from '../../common/lang.js';
+import { CliMessenger } from './messenger.js';
 import { renderForTerminal } from './render.js';
 
 const USAGE = `Usage: npm run --silent advisor -- <command>
@@ -31,12 +34,22 @@ const USAGE = `Usage: npm run --silent advisor -- <command>
   train                          train the intent model into MODEL_CACHE_DIR (npm install does this)
   data check                     validate data/ and print counts; exit 1 on any problem`;
 
-const JsonlInput = z.strictObject({
+const TurnLine = z.strictObject({
   user: z.string().min(1, 'user must not be empty').max(200),
   text: z.string().optional(),
   action: ActionSchema.optional(),
   conversation: z.string().min(1).max(200).optional(),
   locale: z.string().max(35).optional(),
+  /** The id of the message whose button was pressed (so the advisor can update that message). */
+  source: z.string().min(1).max(200).optional(),
+});
+const ClockLine = z.strictObject({ clock: z.iso.datetime({ offset: true, message: 'clock must be an ISO 8601 time such as 2026-12-01T17:00:00Z' }) });
+/** A clock line when it has "clock", a turn otherwise: each schema reports its own problems. */
+const JsonlInput = z.unknown().transform((raw, ctx): z.infer<typeof ClockLine> | z.infer<typeof TurnLine> => {
+  const parsed = typeof raw === 'object' && raw !== null && 'clock' in raw ? ClockLine.safeParse(raw) : TurnLine.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
 });
 
 const ClassifyInput = z.strictObject({ text: z.string(), lang: z.enum(LANGS).optional() });
@@ -51,13 +64,52 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function startApp(config: Config, options: { memory?: boolean } = {}): Promise<AdvisorApp> {
+/** The CLI's clock: real time until a `{"clock"}` line sets it; from then on it stands at the last time set. */
+class CliClock {
+  private fixed: Date | undefined;
+  now = (): Date => this.fixed ?? new Date();
+  /** Moves the clock forward; false when `to` lies before the current time. */
+  set(to: Date): boolean {
+    if (to.getTime() < this.now().getTime()) return false;
+    this.fixed = to;
+    return true;
+  }
+}
+
+interface CliApp {
+  app: AdvisorApp;
+  messenger: CliMessenger;
+  clock: CliClock;
+}
+
+async function startApp(config: Config, options: { memory?: boolean } = {}): Promise<CliApp> {
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, 2);
+  const clock = new CliClock();
   try {
-    return await createAdvisorApp(config, logger, options.memory ? { store: LowdbStore.memory() } : {});
+    const app = await createAdvisorApp(config, logger, { memory: options.memory, clock: clock.now });
+    const messenger = new CliMessenger();
+    app.channels.register({ channel: 'cli', messenger, directory: messenger });
+    // The embedded store is this process's alone (its lock says so): leases of a dead process can go at once.
+    await app.scheduler.recoverLeases();
+    return { app, messenger, clock };
   } catch (e) {
     fail((e as Error).message);
   }
+}
+
+/** One turn through the core, collected for the JSON contract, with what the Messenger sent meanwhile. */
+async function turn(cli: CliApp, event: InboundEvent & { conversation: string }): Promise<TurnResult> {
+  cli.messenger.saw(event.conversation, event.user);
+  const source = event.source;
+  const out = new CollectingOutput({ channel: 'cli', conversation: event.conversation, thread: event.thread, source: source ? { ...source } : undefined }, () => cli.app.ports.newId());
+  await cli.app.advisor.handle(event, out);
+  return out.result(cli.messenger.take());
+}
+
+/** Runs every job due by the clock's time; returns what they sent. */
+async function runDueJobs(cli: CliApp): Promise<TurnResult> {
+  await cli.app.scheduler.runDue(cli.clock.now(), (job) => cli.app.advisor.runJob(job));
+  return cli.messenger.take();
 }
 
 function issueText(e: z.ZodError): string {
@@ -84,17 +136,23 @@ async function eachJsonLine<S extends z.ZodType>(schema: S, example: string, han
   }
 }
 
-async function chatJsonl(app: AdvisorApp): Promise<void> {
-  await eachJsonLine(JsonlInput, '{"user":"alice","text":"hello"}', async (input) => {
-    if ((input.text === undefined) === (input.action === undefined)) return { error: 'invalid input: give exactly one of "text" or "action"' };
+async function chatJsonl(cli: CliApp): Promise<void> {
+  await eachJsonLine(JsonlInput, '{"user":"alice","text":"hello"} or {"clock":"2026-12-01T17:00:00Z"}', async (input) => {
     try {
-      return await app.advisor.handle({
+      if ('clock' in input) {
+        if (!cli.clock.set(new Date(input.clock))) return { error: `the clock cannot go back: it is already ${cli.clock.now().toISOString()}` };
+        return await runDueJobs(cli);
+      }
+      if ((input.text === undefined) === (input.action === undefined)) return { error: 'invalid input: give exactly one of "text" or "action"' };
+      const conversation = input.conversation ?? `dm:${input.user}`;
+      return await turn(cli, {
         channel: 'cli',
         user: input.user,
-        conversation: input.conversation ?? `dm:${input.user}`,
+        conversation,
         locale: input.locale,
         text: input.text,
         action: input.action,
+        source: input.source ? { channel: 'cli', conversation, id: input.source } : undefined,
       });
     } catch (e) {
       // A store failure must not end the session silently: report it on this line and go on.
@@ -103,20 +161,58 @@ async function chatJsonl(app: AdvisorApp): Promise<void> {
   });
 }
 
-async function chatInteractive(app: AdvisorApp, user: string): Promise<void> {
+/** Asks for each field of a form (or the choice) on its own prompt line; answers become the action's fields. */
+async function fillIn(ask: (q: string) => Promise<string>, input: Input): Promise<Record<string, string | string[]>> {
+  const fields: Record<string, string | string[]> = {};
+  const pickFrom = async (label: string, options: { value: string; label: string }[], multiple: boolean) => {
+    const list = options.map((o, i) => `${i + 1}. ${o.label}`).join('  ');
+    const typed = await ask(`${label} [${list}]${multiple ? ' (numbers, comma-separated)' : ''}: `);
+    const picked = typed.split(',').map((x) => options[Number(x.trim()) - 1]?.value).filter((v): v is string => Boolean(v));
+    return multiple ? picked : (picked[0] ?? '');
+  };
+  if (input.kind === 'choice') {
+    if (input.budget) for (const o of input.options) fields[o.value] = (await ask(`${o.label}: how many of your ${input.budget} dots? `)).trim() || '0';
+    else fields.choice = await pickFrom('Your choice', input.options, Boolean(input.multiple));
+    return fields;
+  }
+  for (const f of input.fields as Field[]) {
+    const label = `${f.label}${f.optional ? ' (optional)' : ''}`;
+    fields[f.id] = f.type === 'select' ? await pickFrom(label, f.options, Boolean(f.multiple)) : (await ask(`${label}: `)).trim();
+  }
+  return fields;
+}
+
+async function chatInteractive(cli: CliApp, user: string): Promise<void> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: 'you> ' });
-  let buttons: NonNullable<ReturnType<typeof renderForTerminal>['buttons']> = [];
-  console.log('SME internationalisation advisor. Type a question, "help", or "!n" to press button n. Ctrl+D quits.');
+  const lines = rl[Symbol.asyncIterator]();
+  const ask = async (q: string) => {
+    rl.setPrompt(q);
+    rl.prompt();
+    const next = await lines.next();
+    rl.setPrompt('you> ');
+    return next.done ? '' : String(next.value);
+  };
+  let shown = renderForTerminal([]);
+  const conversation = `dm:${user}`;
+  console.log('SME internationalisation advisor. Type a question, "help", "!n" to press button n, "!form" to fill in a form. Ctrl+D quits.');
   rl.prompt();
-  for await (const line of rl) {
-    const press = /^!(\d+)$/.exec(line.trim());
-    const button = press ? buttons[Number(press[1]) - 1] : undefined;
+  for (;;) {
+    const next = await lines.next();
+    if (next.done) break;
+    const line = String(next.value).trim();
+    const press = /^!(\d+)$/.exec(line);
+    const button = press ? shown.buttons[Number(press[1]) - 1] : undefined;
+    let event: InboundEvent | undefined;
     if (press && !button) console.log('No such button.');
-    else if (line.trim() !== '' || button) {
-      const result = await app.advisor.handle({ channel: 'cli', user, conversation: `dm:${user}`, ...(button ? { action: button.action } : { text: line }) });
-      const out = renderForTerminal(result.replies);
-      buttons = out.buttons ?? [];
-      console.log(`\n${out.text}\n`);
+    else if (line === '!form' && !shown.input) console.log('There is no form to fill in.');
+    else if (line === '!form' && shown.input) event = { channel: 'cli', user, conversation, action: { id: shown.input.action, value: '', fields: await fillIn(ask, shown.input) } };
+    else if (button) event = { channel: 'cli', user, conversation, action: button.action };
+    else if (line !== '') event = { channel: 'cli', user, conversation, text: line };
+    if (event) {
+      const result = await turn(cli, { ...event, conversation });
+      const jobs = await runDueJobs(cli);
+      shown = renderForTerminal([...result.replies, ...jobs.replies]);
+      console.log(`\n${shown.text}\n`);
     }
     rl.prompt();
   }
@@ -201,13 +297,13 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   switch (command) {
     case 'chat': {
-      const app = await startApp(config);
+      const cli = await startApp(config);
       const userIndex = args.indexOf('--user');
       try {
-        if (args.includes('--jsonl')) await chatJsonl(app);
-        else await chatInteractive(app, userIndex >= 0 ? (args[userIndex + 1] ?? 'you') : 'you');
+        if (args.includes('--jsonl')) await chatJsonl(cli);
+        else await chatInteractive(cli, userIndex >= 0 ? (args[userIndex + 1] ?? 'you') : 'you');
       } finally {
-        await app.close();
+        await cli.app.close();
       }
       return;
     }
@@ -215,10 +311,10 @@ async function main(argv: string[]): Promise<void> {
       const question = args.join(' ').trim();
       if (!question) fail('Usage: npm run --silent advisor -- ask "your question"');
       if (question.length > MAX_TEXT_LENGTH) fail(`The question is longer than ${MAX_TEXT_LENGTH} characters.`);
-      const app = await startApp(config, { memory: true });
-      const result = await app.advisor.handle({ channel: 'cli', user: 'ask', conversation: 'ask', text: question });
+      const cli = await startApp(config, { memory: true });
+      const result = await turn(cli, { channel: 'cli', user: 'ask', conversation: 'ask', text: question });
       console.log(renderForTerminal(result.replies).text);
-      await app.close();
+      await cli.app.close();
       return;
     }
     case 'classify':

@@ -1,22 +1,39 @@
-/** The local web chat: a static page and one JSON endpoint that forwards to the core. */
+/** The local web chat: a static page, the JSON endpoint that forwards to the core, and the visitor's outbox. */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import type { Advisor } from '../../core/advisor.js';
-import { ActionSchema } from '../../core/types.js';
+import { CollectingOutput } from '../../core/collect.js';
+import { ActionSchema } from '../../core/event.js';
+import type { Advisor } from '../../core/pipeline.js';
+import type { WebMessenger } from './messenger.js';
 
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
 
+const User = z.string().min(1, 'user must not be empty').max(200);
 const ChatRequest = z.strictObject({
-  user: z.string().min(1, 'user must not be empty').max(200),
+  user: User,
   text: z.string().max(100_000).optional(),
   action: ActionSchema.optional(),
   locale: z.string().max(35).optional(),
+  /** The id of the message whose button or form was used. */
+  source: z.string().min(1).max(200).optional(),
 });
+const OutboxQuery = z.object({ user: User, after: z.string().max(400).optional() });
 
-/** Routes: GET / (page, assets) and POST /api/chat. */
-export function webChatRouter(current: () => Advisor | undefined): Router {
+export interface WebChatDeps {
+  advisor: Advisor;
+  messenger: WebMessenger;
+  newId: () => string;
+}
+
+const issueText = (e: z.ZodError) => {
+  const i = e.issues[0]!;
+  return `${i.path.join('.') || 'body'}: ${i.message}`;
+};
+
+/** Routes: GET / (page, assets), POST /api/chat and GET /api/outbox. */
+export function webChatRouter(current: () => WebChatDeps | undefined): Router {
   const router = express.Router();
   router.use(
     express.static(PUBLIC_DIR, {
@@ -27,26 +44,31 @@ export function webChatRouter(current: () => Advisor | undefined): Router {
       },
     }),
   );
+  const starting = (res: express.Response) => res.status(503).setHeader('Retry-After', '1').json({ error: 'the advisor is still starting; try again in a moment' });
   router.post('/api/chat', express.json({ limit: '128kb', strict: true, type: () => true }), async (req, res, next) => {
-    const advisor = current();
-    if (!advisor) {
-      res.status(503).setHeader('Retry-After', '1').json({ error: 'the advisor is still starting; try again in a moment' });
-      return;
-    }
+    const deps = current();
+    if (!deps) return void starting(res);
     const parsed = ChatRequest.safeParse(req.body);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0]!;
-      res.status(400).json({ error: `${i.path.join('.') || 'body'}: ${i.message}` });
-      return;
-    }
+    if (!parsed.success) return void res.status(400).json({ error: issueText(parsed.error) });
     const body = parsed.data;
-    if ((body.text === undefined) === (body.action === undefined)) {
-      res.status(400).json({ error: 'give exactly one of "text" or "action"' });
-      return;
-    }
+    if ((body.text === undefined) === (body.action === undefined)) return void res.status(400).json({ error: 'give exactly one of "text" or "action"' });
+    const conversation = `web:${body.user}`;
+    const source = body.source ? { channel: 'web' as const, conversation, id: body.source } : undefined;
     try {
-      const result = await advisor.handle({ channel: 'web', user: body.user, conversation: `web:${body.user}`, locale: body.locale, text: body.text, action: body.action });
-      res.json(result);
+      const out = new CollectingOutput({ channel: 'web', conversation, source }, deps.newId);
+      await deps.advisor.handle({ channel: 'web', user: body.user, conversation, locale: body.locale, text: body.text, action: body.action, source }, out);
+      res.json(out.result());
+    } catch (e) {
+      next(e);
+    }
+  });
+  router.get('/api/outbox', async (req, res, next) => {
+    const deps = current();
+    if (!deps) return void starting(res);
+    const parsed = OutboxQuery.safeParse(req.query);
+    if (!parsed.success) return void res.status(400).json({ error: issueText(parsed.error) });
+    try {
+      res.json(await deps.messenger.read(parsed.data.user, parsed.data.after));
     } catch (e) {
       next(e);
     }

@@ -34,50 +34,167 @@ function addMessage(kind, html) {
   return div;
 }
 
-function renderReply(reply) {
-  const div = addMessage(`bot${reply.audience === 'channel' ? ' shared' : ''}`, markdown(reply.text));
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function base64Bytes(b64) {
+  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+}
+
+// Forms and choices are submitted as one action whose `fields` carry the answers.
+function renderInput(spec, messageId) {
+  const formEl = el('form', 'input');
+  const controls = [];
+  const addField = (id, label, control) => {
+    const wrap = el('label', 'field', label);
+    wrap.append(control);
+    formEl.append(wrap);
+    controls.push([id, control]);
+  };
+  const select = (options, multiple, initial, optional) => {
+    const s = document.createElement('select');
+    s.multiple = Boolean(multiple);
+    if (optional && !multiple) s.append(new Option('–', ''));
+    for (const o of options) s.append(new Option(o.label, o.value, false, o.value === initial));
+    return s;
+  };
+  if (spec.kind === 'choice') {
+    if (spec.budget) {
+      for (const o of spec.options) {
+        const n = document.createElement('input');
+        n.type = 'number';
+        n.min = '0';
+        n.max = String(spec.budget);
+        n.value = '0';
+        addField(o.value, o.label, n);
+      }
+    } else addField('choice', '', select(spec.options, spec.multiple));
+  } else {
+    for (const f of spec.fields) {
+      let control;
+      if (f.type === 'select') control = select(f.options, f.multiple, f.initial, f.optional);
+      else if (f.type === 'text' && f.multiline) control = document.createElement('textarea');
+      else {
+        control = document.createElement('input');
+        control.type = f.type === 'number' ? 'number' : f.type === 'datetime' ? 'datetime-local' : 'text';
+        if (f.type === 'number') Object.assign(control, { min: f.min, max: f.max });
+      }
+      if (f.type !== 'select' && f.initial) control.value = f.initial;
+      if (!f.optional) control.required = true;
+      addField(f.id, f.label, control);
+    }
+  }
+  const submit = el('button', 'primary', spec.submit ?? 'Submit');
+  submit.type = 'submit';
+  formEl.append(submit);
+  formEl.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const fields = {};
+    for (const [id, control] of controls) fields[id] = control.multiple ? [...control.selectedOptions].map((o) => o.value) : control.value;
+    void send({ action: { id: spec.action, value: '', fields }, source: messageId }, spec.submit ?? 'Submit');
+  });
+  return formEl;
+}
+
+function fillReply(div, reply, id) {
+  div.innerHTML = markdown(reply.text);
+  if (reply.audience === 'private') div.prepend(el('small', 'private', 'Only you can see this. '));
+  if (reply.facts?.length) {
+    const dl = el('dl', 'facts');
+    for (const f of reply.facts) dl.append(el('dt', '', f.label), el('dd', '', f.value));
+    div.append(dl);
+  }
+  if (reply.bars?.length) {
+    const list = el('div', 'bars');
+    for (const b of reply.bars) {
+      const row = el('div', 'bar');
+      const meter = document.createElement('meter');
+      meter.max = Math.max(b.of, 1);
+      meter.value = b.value;
+      row.append(el('span', 'label', b.label), meter, el('span', 'count', `${b.value} / ${b.of}${b.note ? ` · ${b.note}` : ''}`));
+      list.append(row);
+    }
+    div.append(list);
+  }
   if (reply.links?.length) {
-    const ul = document.createElement('ul');
-    ul.className = 'links';
+    const ul = el('ul', 'links');
     for (const link of reply.links) {
-      const li = document.createElement('li');
-      const a = document.createElement('a');
+      const a = el('a', '', link.label);
       a.href = link.url;
-      a.textContent = link.label;
       a.target = '_blank';
       a.rel = 'noopener noreferrer';
+      const li = el('li');
       li.append(a);
       ul.append(li);
     }
     div.append(ul);
   }
-  if (reply.file) {
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([reply.file.content], { type: reply.file.mimeType }));
-    a.download = reply.file.name;
-    a.textContent = `Download ${reply.file.name}`;
+  for (const file of reply.attachments ?? []) {
+    const url = URL.createObjectURL(new Blob([base64Bytes(file.base64)], { type: file.mimeType }));
+    if (file.mimeType.startsWith('image/')) {
+      const img = document.createElement('img');
+      img.src = url;
+      img.alt = file.name;
+      div.append(img);
+    }
+    const a = el('a', 'download', `Download ${file.name}`);
+    a.href = url;
+    a.download = file.name;
     div.append(a);
   }
-  if (reply.context) {
-    const small = document.createElement('small');
-    small.className = 'context';
-    small.textContent = reply.context;
-    div.append(small);
-  }
+  if (reply.context) div.append(el('small', 'context', reply.context));
+  if (reply.input) div.append(renderInput(reply.input, id));
   if (reply.buttons?.length) {
-    const row = document.createElement('div');
-    row.className = 'buttons';
+    const row = el('div', 'buttons');
     for (const b of reply.buttons) {
-      const button = document.createElement('button');
+      const button = el('button', b.style ?? '', b.label);
       button.type = 'button';
-      button.textContent = b.label;
-      if (b.style) button.classList.add(b.style);
-      button.addEventListener('click', () => send({ action: b.action }, b.label));
+      button.addEventListener('click', () => send({ action: b.action, source: id }, b.label));
       row.append(button);
     }
     div.append(row);
   }
 }
+
+function renderReply(reply) {
+  const div = addMessage(`bot${reply.audience === 'channel' ? ' shared' : ''}`, '');
+  if (reply.id) div.dataset.id = reply.id;
+  fillReply(div, reply, reply.id);
+}
+
+function applyUpdate(update) {
+  const div = [...log.querySelectorAll('.msg.bot')].find((d) => d.dataset.id === update.id);
+  if (!div) return;
+  if (update.deleted) div.remove();
+  else fillReply(div, update.message, update.id);
+}
+
+// Messages sent outside a turn (reminders, updated cards) wait in the visitor's outbox.
+let outboxAfter = localStorage.getItem('advisor-outbox-after') ?? undefined;
+async function readOutbox() {
+  try {
+    const query = new URLSearchParams({ user: userId, ...(outboxAfter ? { after: outboxAfter } : {}) });
+    const res = await fetch(`/api/outbox?${query}`);
+    if (!res.ok) return;
+    const body = await res.json();
+    for (const entry of body.entries) {
+      if (entry.kind === 'reply') renderReply({ ...entry.message, id: entry.id });
+      else applyUpdate({ id: entry.id, message: entry.message, deleted: entry.kind === 'delete' });
+    }
+    if (body.next) {
+      outboxAfter = body.next;
+      localStorage.setItem('advisor-outbox-after', outboxAfter);
+    }
+  } catch {
+    // Offline for a moment: the next poll catches up.
+  }
+}
+void readOutbox();
+setInterval(readOutbox, 5000);
 
 async function send(payload, shown) {
   addMessage('user', escapeHtml(shown));
@@ -93,6 +210,7 @@ async function send(payload, shown) {
       return;
     }
     for (const reply of body.replies) renderReply(reply);
+    for (const update of body.updates ?? []) applyUpdate(update);
   } catch (e) {
     addMessage('bot error', escapeHtml(`The advisor could not be reached: ${e.message}`));
   }

@@ -1,0 +1,138 @@
+/**
+ * Answers to domain questions from the dataset, "more" of the last answer, and the one-step "which topic did you
+ * mean?" dialogue when the matcher cannot choose between two topics.
+ */
+import { z } from 'zod';
+import type { Lang } from '../../common/lang.js';
+import { TOPICS, isTopic, type Topic } from '../../common/topics.js';
+import type { CommandArgs } from '../../core/commands.js';
+import { userKeyOf, type TurnContext } from '../../core/context.js';
+import { defineDialog, type DialogStep } from '../../core/dialog.js';
+import { command, defineFeature, type Handler } from '../../core/feature.js';
+import type { Classification } from '../../nlu/matcher.js';
+import { isDomainIntent } from '../../nlu/intents.js';
+import { defineCollection } from '../../store/collections.js';
+import { ownerPrefix } from '../../store/store.js';
+import { patchProfile, readProfile } from '../profile/model.js';
+import { countryQuestion, sectorQuestion } from '../profile/feature.js';
+import type { Entity } from '../../nlu/entities.js';
+import { composeAnswer } from './compose.js';
+import { answersMessages as m } from './messages.js';
+
+const ANSWERS = 'answers';
+/** "more" continues an answer for a day; an older one is gone (the record expires). */
+const LAST_ANSWER_HOURS = 24;
+
+const EntityJson = z.object({ type: z.enum(['country', 'certification', 'sector']), value: z.string(), text: z.string() });
+const LastAnswer = z.object({
+  question: z.string(),
+  topic: z.enum(TOPICS),
+  lang: z.enum(['en', 'de', 'sv']),
+  country: z.string().optional(),
+  entities: z.array(EntityJson),
+  page: z.number().int().min(0),
+});
+/** Keyed by the session key (user, conversation, thread): one file per user in the embedded store. */
+const lastAnswers = defineCollection('last_answers', LastAnswer, { split: 'owner', segments: 3 });
+const expiry = (now: Date) => ({ expiresAt: new Date(now.getTime() + LAST_ANSWER_HOURS * 3600_000) });
+
+interface Question {
+  question: string;
+  topic: Topic;
+  lang: Lang;
+  entities: Entity[];
+}
+
+async function answer(ctx: TurnContext, q: Question): Promise<void> {
+  const t = m(ctx.lang);
+  const profile = await readProfile(ctx.ports.store, ctx.userKey, ctx.now);
+  const country = q.entities.find((e) => e.type === 'country')?.value ?? profile.country;
+  const sector = q.entities.find((e) => e.type === 'sector')?.value ?? profile.sector;
+  const reply = composeAnswer({ ...q, country, sector, page: 0 }, ctx.ports.knowledge, ctx.ports.retrieval);
+  if (!reply) return void (await ctx.say({ text: t.nothingOn(t.topics[q.topic].toLowerCase()) }));
+  await lastAnswers.put(ctx.ports.store, ctx.sessionKey, { ...q, country, page: 0 }, expiry(ctx.now));
+  await ctx.say(reply);
+  if (!country && !profile.askedCountry) {
+    await patchProfile(ctx.ports.store, ctx.userKey, { askedCountry: true }, ctx.now);
+    await ctx.say(countryQuestion(ctx.lang));
+  } else if (!sector && !profile.askedSector && profile.askedCountry) {
+    await patchProfile(ctx.ports.store, ctx.userKey, { askedSector: true }, ctx.now);
+    await ctx.say(sectorQuestion(ctx.lang));
+  }
+}
+
+async function more(ctx: TurnContext): Promise<void> {
+  const t = m(ctx.lang);
+  const last = await lastAnswers.get(ctx.ports.store, ctx.sessionKey);
+  if (!last) return void (await ctx.say({ text: t.nothingMore }));
+  const page = last.page + 1;
+  const reply = composeAnswer({ ...last, sector: undefined, page }, ctx.ports.knowledge, ctx.ports.retrieval);
+  if (!reply) return void (await ctx.say({ text: t.everything }));
+  await lastAnswers.put(ctx.ports.store, ctx.sessionKey, { ...last, page }, expiry(ctx.now));
+  await ctx.say(reply);
+}
+
+const ClarifyState = z.object({ question: z.string(), options: z.array(z.enum(TOPICS)).length(2), lang: z.enum(['en', 'de', 'sv']) });
+type ClarifyState = z.infer<typeof ClarifyState>;
+
+/** Answers the question that waited for "which topic did you mean?". */
+const answerAs = (s: ClarifyState, topic: Topic) => async (ctx: TurnContext) =>
+  answer(ctx, { question: s.question, topic, lang: s.lang, entities: ctx.ports.matcher.entities.extract(s.question) });
+
+const clarifyDialog = defineDialog<ClarifyState, ClarifyState>({
+  id: 'answers.clarify',
+  version: 1,
+  state: ClarifyState,
+  closeOnInterrupt: true,
+  start: (s) => {
+    const t = m(s.lang);
+    const [a, b] = s.options as [Topic, Topic];
+    return {
+      status: 'waiting',
+      state: s,
+      messages: [{ text: t.clarify(t.topics[a], t.topics[b]), buttons: s.options.map((o) => ({ label: t.topics[o], action: { id: 'answers.clarify', value: o } })) }],
+    };
+  },
+  step: (s, input): DialogStep<ClarifyState> => {
+    const t = m(s.lang);
+    if (input.kind === 'action') {
+      if (input.action.id !== 'answers.clarify') return { status: 'pass' };
+      const topic = s.options.find((o) => o === input.action.value);
+      return topic ? { status: 'complete', effects: [answerAs(s, topic)] } : { status: 'complete', messages: [{ text: t.choiceGone }] };
+    }
+    const lower = input.text.toLowerCase();
+    const pick = /^(?:#|no\.?\s*|nr\.?\s*)?([1-9])$/.exec(lower);
+    const topic = pick ? s.options[Number(pick[1]) - 1] : s.options.find((o) => lower === o || lower === o.replace('_', ' ') || lower === t.topics[o].toLowerCase());
+    return topic ? { status: 'complete', effects: [answerAs(s, topic)] } : { status: 'pass', close: true };
+  },
+});
+
+const Question = z.object({ rest: z.string().min(1, 'ask what?') }).transform((a: Pick<CommandArgs, 'rest'>) => a.rest);
+const onTopic: Handler<Classification> = (ctx, c) => (isDomainIntent(c.intent) ? answer(ctx, { question: c.text, topic: c.intent, lang: c.lang, entities: c.entities }) : Promise.resolve());
+
+export const answers = defineFeature({
+  id: ANSWERS,
+  collections: [lastAnswers],
+  dialogs: [clarifyDialog],
+  commands: [
+    command(ANSWERS, { id: 'answers.more', words: { en: ['more', 'show more', 'tell me more'], de: ['mehr', 'mehr anzeigen'], sv: ['mer', 'visa mer', 'berätta mer'] }, run: more }),
+    command(ANSWERS, { id: 'answers.ask', words: { en: ['ask'], de: ['frage'], sv: ['fråga'] }, args: Question, usage: (lang) => m(lang).askUsage, run: (ctx, q) => ctx.handleText(q) }),
+  ],
+  intents: {
+    ...Object.fromEntries(TOPICS.map((topic) => [topic, onTopic])),
+    clarify: async (ctx, c) => {
+      const options = [c.intent, c.alternatives[0]?.intent].filter((i): i is Topic => i !== undefined && isTopic(i));
+      if (options.length < 2) return onTopic(ctx, c);
+      await ctx.beginDialog(clarifyDialog, { question: c.text, options, lang: c.lang });
+    },
+  },
+  actions: {
+    more: (ctx) => more(ctx),
+    ask: (ctx, a) => ctx.handleText(a.value),
+    clarify: async (ctx) => void (await ctx.say({ text: m(ctx.lang).choiceGone })),
+  },
+  legacyActions: { 'answer.more': 'more', ask: 'ask', 'clarify.pick': 'clarify' },
+  // The last answer is a convenience for "more": deleted silently.
+  forget: async (user, ports) => void (await lastAnswers.deleteByPrefix(ports.store, ownerPrefix(userKeyOf(user)))),
+  help: (lang) => m(lang).help,
+});

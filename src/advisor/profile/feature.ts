@@ -1,0 +1,125 @@
+/** Profile: the company's country and sector, used for agency links; shown, changed by text, buttons or a form. */
+import { z } from 'zod';
+import { COUNTRY_CHOICES, countryName, isCountryCode } from '../../common/countries.js';
+import type { Lang } from '../../common/lang.js';
+import type { CommandArgs } from '../../core/commands.js';
+import type { TurnContext } from '../../core/context.js';
+import { userKeyOf } from '../../core/context.js';
+import { command, defineFeature } from '../../core/feature.js';
+import type { Message } from '../../core/message.js';
+import type { Ports } from '../../core/ports.js';
+import { quoteUserText } from '../../core/text.js';
+import { profileMessages as m } from './messages.js';
+import { SECTORS, patchProfile, profiles, readProfile, type Profile, type Sector } from './model.js';
+
+const Rest = z.object({ rest: z.string().min(1) }).transform((a: Pick<CommandArgs, 'rest'>) => a.rest);
+const PROFILE = 'profile';
+
+const COUNTRY_PATTERNS = [
+  /^(?:please\s+)?(?:set\s+)?(?:my\s+|our\s+)?country\s*(?:is|to|=|:)?\s+(.+)$/,
+  /^(?:we are|we're|i am|i'm)\s+(?:a company\s+)?(?:based\s+|located\s+)?in\s+(.+)$/,
+  /^(?:setze\s+)?(?:mein\s+|unser\s+)?land\s*(?:ist|auf|=|:)?\s+(.+)$/,
+  /^(?:wir sind|ich bin)\s+(?:in|aus)\s+(.+)$/,
+  /^(?:sätt\s+)?(?:mitt\s+|vårt\s+)?land\s*(?:är|till|=|:)?\s+(.+)$/,
+  /^(?:vi är|jag är)\s+(?:baserade\s+)?(?:i|från)\s+(.+)$/,
+];
+const SECTOR_PATTERNS = [
+  /^(?:please\s+)?(?:set\s+)?(?:my\s+|our\s+)?(?:sector|industry)\s*(?:is|to|=|:)?\s+(.+)$/,
+  /^(?:setze\s+)?(?:meine\s+|unsere\s+)?branche\s*(?:ist|auf|=|:)?\s+(.+)$/,
+  /^(?:sätt\s+)?(?:min\s+|vår\s+)?bransch\s*(?:är|till|=|:)?\s+(.+)$/,
+];
+
+/** The profile as a message, with a form to change it (a Slack modal when opened from /advisor profile). */
+export function profileMessage(p: Profile, lang: Lang): Message {
+  const t = m(lang);
+  return {
+    text: t.profile(p.country ? countryName(p.country, lang) : undefined, p.sector ? t.sectors[p.sector] : undefined),
+    input: {
+      kind: 'form',
+      action: 'profile.save',
+      title: t.formTitle,
+      submit: t.formSubmit,
+      fields: [
+        { id: 'country', label: t.countryField, type: 'select', initial: p.country, options: countryOptions(lang) },
+        { id: 'sector', label: t.sectorField, type: 'select', optional: true, initial: p.sector, options: SECTORS.map((s) => ({ value: s, label: t.sectors[s] })) },
+      ],
+    },
+  };
+}
+
+/** Buttons for the one-click country question. */
+export function countryQuestion(lang: Lang): Message {
+  return { text: m(lang).askCountry, buttons: COUNTRY_CHOICES.map((c) => ({ label: countryName(c, lang), action: { id: 'profile.country', value: c } })) };
+}
+
+/** Buttons for the one-click sector question. */
+export function sectorQuestion(lang: Lang): Message {
+  const t = m(lang);
+  return { text: t.askSector, buttons: SECTORS.filter((x) => x !== 'other').slice(0, 6).map((x) => ({ label: t.sectors[x], action: { id: 'profile.sector', value: x } })) };
+}
+
+function countryOptions(lang: Lang): { value: string; label: string }[] {
+  return COUNTRY_CHOICES.map((c) => ({ value: c, label: countryName(c, lang) })).sort((a, b) => a.label.localeCompare(b.label, lang));
+}
+
+async function setCountry(ctx: TurnContext, value: string): Promise<void> {
+  const t = m(ctx.lang);
+  const upper = value.trim().toUpperCase();
+  const code = isCountryCode(upper) ? upper : ctx.ports.matcher.entities.extract(value).find((e) => e.type === 'country')?.value;
+  if (!code) return void (await ctx.say({ text: t.unknownCountry(quoteUserText(value, 60)) }));
+  const before = await readProfile(ctx.ports.store, ctx.userKey, ctx.now);
+  await patchProfile(ctx.ports.store, ctx.userKey, { country: code, askedCountry: true }, ctx.now);
+  const has = ctx.ports.knowledge.data.agencies.some((a) => a.scope === code);
+  await ctx.say({ text: t.savedCountry(countryName(code, ctx.lang), has, !before.sector) });
+}
+
+async function setSector(ctx: TurnContext, value: string): Promise<void> {
+  const t = m(ctx.lang);
+  const v = value.toLowerCase().trim();
+  const sector: Sector | undefined =
+    SECTORS.find((x) => x === v || t.sectors[x].toLowerCase() === v) ??
+    SECTORS.find((x) => x === ctx.ports.matcher.entities.extract(value).find((e) => e.type === 'sector')?.value);
+  if (!sector) return void (await ctx.say({ text: t.unknownSector(quoteUserText(value, 60), SECTORS.map((x) => t.sectors[x]).join(', ')) }));
+  await patchProfile(ctx.ports.store, ctx.userKey, { sector, askedSector: true }, ctx.now);
+  await ctx.say({ text: t.savedSector(t.sectors[sector]) });
+}
+
+const words = (en: string[], de: string[], sv: string[]) => ({ en, de, sv });
+
+export const profile = defineFeature({
+  id: PROFILE,
+  collections: [profiles],
+  commands: [
+    command(PROFILE, {
+      id: 'profile.show',
+      words: words(['my profile', 'profile', 'show profile', 'show my profile'], ['mein profil', 'profil'], ['min profil', 'visa profil']),
+      interrupts: true,
+      run: async (ctx) => void (await ctx.say(profileMessage(await readProfile(ctx.ports.store, ctx.userKey, ctx.now), ctx.lang))),
+    }),
+    command(PROFILE, {
+      id: 'profile.clear',
+      words: words(['clear profile', 'reset profile', 'delete profile'], ['profil löschen', 'profil zurücksetzen'], ['rensa profil']),
+      interrupts: true,
+      run: async (ctx) => {
+        const existed = await profiles.delete(ctx.ports.store, ctx.userKey);
+        await ctx.say({ text: existed ? m(ctx.lang).cleared : m(ctx.lang).noProfile });
+      },
+    }),
+    command(PROFILE, { id: 'profile.country', words: words([], [], []), patterns: COUNTRY_PATTERNS, args: Rest, interrupts: true, run: setCountry }),
+    command(PROFILE, { id: 'profile.sector', words: words([], [], []), patterns: SECTOR_PATTERNS, args: Rest, interrupts: true, run: setSector }),
+  ],
+  actions: {
+    country: (ctx, a) => setCountry(ctx, a.value),
+    sector: (ctx, a) => setSector(ctx, a.value),
+    save: async (ctx, a) => {
+      const country = a.fields?.country;
+      const sector = a.fields?.sector;
+      if (typeof country !== 'string' || country === '') return void (await ctx.say({ text: m(ctx.lang).noCountryChosen }));
+      await setCountry(ctx, country);
+      if (typeof sector === 'string' && sector !== '') await setSector(ctx, sector);
+    },
+  },
+  forget: async (user, ports: Ports, lang) => m(lang).forgot(await profiles.delete(ports.store, userKeyOf(user))),
+  help: (lang) => m(lang).help,
+  home: async (user, ports, lang) => [profileMessage(await readProfile(ports.store, userKeyOf(user), ports.clock()), lang)],
+});

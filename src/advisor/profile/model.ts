@@ -1,0 +1,30 @@
+/** The user's profile (country and sector of the company), owned by the profile feature and read by others. */
+import { z } from 'zod';
+import { defineCollection } from '../../store/collections.js';
+import type { Store } from '../../store/store.js';
+
+export const SECTORS = ['automotive', 'ict', 'green_tech', 'food', 'medtech', 'machinery', 'textiles', 'construction', 'chemicals', 'logistics', 'other'] as const;
+export type Sector = (typeof SECTORS)[number];
+
+export const ProfileSchema = z.object({
+  country: z.string().regex(/^[A-Z]{2}$/).optional(),
+  sector: z.enum(SECTORS).optional(),
+  /** Asked once each: the advisor never nags. */
+  askedCountry: z.boolean().default(false),
+  askedSector: z.boolean().default(false),
+  updatedAt: z.string(),
+});
+export type Profile = z.infer<typeof ProfileSchema>;
+
+/** Keyed by the user key; one file per user in the embedded store. */
+export const profiles = defineCollection('profiles', ProfileSchema, { split: 'owner', segments: 3 });
+
+/** The stored profile, or an empty one. */
+export async function readProfile(store: Store, userKey: string, now: Date): Promise<Profile> {
+  return (await profiles.get(store, userKey)) ?? { askedCountry: false, askedSector: false, updatedAt: now.toISOString() };
+}
+
+/** Applies a change to the profile atomically. */
+export async function patchProfile(store: Store, userKey: string, patch: Partial<Profile>, now: Date): Promise<void> {
+  await profiles.update(store, userKey, (current) => ({ askedCountry: false, askedSector: false, ...current, ...patch, updatedAt: now.toISOString() }));
+}

@@ -1,0 +1,26 @@
+/** Polls and surveys are announced but not built yet: their commands and intents say so (removed when they land). */
+import { z } from 'zod';
+import { command, defineFeature, type Handler } from '../../core/feature.js';
+import { defineMessages } from '../../core/i18n.js';
+
+const m = defineMessages({
+  en: {
+    notYet: (what: 'poll' | 'survey') =>
+      `${what === 'poll' ? 'Polls for cluster members' : 'Barrier surveys over direct messages'} are not available in this version of the advisor yet. Meanwhile I can answer questions about going international and run a 5-Whys analysis with you.`,
+  },
+});
+const UPCOMING = 'upcoming';
+const Anything = z.unknown();
+const notYet =
+  (what: 'poll' | 'survey'): Handler<unknown> =>
+  async (ctx) =>
+    void (await ctx.say({ text: m(ctx.lang).notYet(what) }));
+
+export const upcoming = defineFeature({
+  id: UPCOMING,
+  commands: [
+    command(UPCOMING, { id: 'upcoming.poll', words: { en: ['poll'], de: ['umfrage'], sv: ['omröstning'] }, args: Anything, run: notYet('poll') }),
+    command(UPCOMING, { id: 'upcoming.survey', words: { en: ['survey'], de: ['befragung'], sv: ['enkät'] }, args: Anything, run: notYet('survey') }),
+  ],
+  intents: { create_poll: notYet('poll'), create_survey: notYet('survey') },
+});

@@ -1,0 +1,26 @@
+/** Coded errors: a refusal the user should read. The pipeline answers it privately; HTTP channels map it to a status. */
+
+export type ErrorCode = 'BAD_INPUT' | 'NOT_ALLOWED' | 'NOT_FOUND' | 'CLOSED' | 'CONFLICT' | 'UNSUPPORTED' | 'UNAVAILABLE';
+
+/** The HTTP status an HTTP channel answers for each code. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_INPUT: 400,
+  NOT_ALLOWED: 403,
+  NOT_FOUND: 404,
+  CLOSED: 409,
+  CONFLICT: 409,
+  UNSUPPORTED: 501,
+  UNAVAILABLE: 503,
+};
+
+/** Thrown by handlers with a message already in the user's language; nothing the user sees is parsed from it. */
+export class AdvisorError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly userMessage: string,
+    options?: { cause?: unknown },
+  ) {
+    super(userMessage, options);
+    this.name = 'AdvisorError';
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The neutral message model: what features say, and what every channel adapter renders (Block Kit, Adaptive Cards,
+ * HTML, terminal text, JSON lines). `text` uses light markdown only: **bold**, _italic_, `• ` bullets, line breaks.
+ * User-supplied text inside it has already been neutralised with quoteUserText.
+ */
+import type { Channel } from './event.js';
+
+export interface Action {
+  /** `<feature>.<verb>`, e.g. "polls.vote"; the feature that owns the prefix handles it. */
+  id: string;
+  value: string;
+}
+
+export interface Button {
+  label: string;
+  action: Action;
+  /** Visual hint; adapters map it to their own styles. */
+  style?: 'primary' | 'danger';
+}
+
+export interface Link {
+  label: string;
+  url: string;
+}
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+/** One field of a form. */
+export type Field = { id: string; label: string; optional?: boolean; initial?: string } & (
+  | { type: 'text'; multiline?: boolean; max?: number }
+  | { type: 'number'; min: number; max: number }
+  | { type: 'select'; options: Option[]; multiple?: boolean }
+  | { type: 'datetime' }
+);
+
+/**
+ * Something to fill in, submitted as one action whose `fields` carry the answers: a choice (single, multiple, or a
+ * budget of dots to spread, several on one option allowed) or a form.
+ */
+export type Input =
+  | { kind: 'choice'; action: string; options: Option[]; multiple?: boolean; budget?: number; submit?: string }
+  | { kind: 'form'; action: string; title: string; submit: string; fields: Field[] };
+
+export interface Fact {
+  label: string;
+  value: string;
+}
+
+/** One bar of a result: `value` of `of` (a vote count of all votes), with an optional note ("most important"). */
+export interface Bar {
+  label: string;
+  value: number;
+  of: number;
+  note?: string;
+}
+
+/** A file that travels with a message (CSV export, PNG chart, Markdown analysis). */
+export interface Attachment {
+  name: string;
+  mimeType: string;
+  data: Uint8Array;
+  /** Alternative text for images. */
+  alt?: string;
+}
+
+export interface Message {
+  text: string;
+  buttons?: Button[];
+  input?: Input;
+  facts?: Fact[];
+  bars?: Bar[];
+  links?: Link[];
+  /** A short citation line ("Sources: …"), shown small by adapters that can. */
+  context?: string;
+  attachments?: Attachment[];
+}
+
+/**
+ * Who sees a message said in a turn: `conversation` (everyone in it, e.g. a shared 5-Whys summary or a poll card) or
+ * `private` (only the acting user, e.g. "your vote"). Without one, the event's default applies: private for slash
+ * commands and clicks in private messages, the conversation otherwise.
+ */
+export type Audience = 'conversation' | 'private';
+
+/** Where a message lives, so that it can be updated or deleted later. */
+export interface MessageRef {
+  channel: Channel;
+  team?: string;
+  conversation: string;
+  thread?: string;
+  /** Slack ts, Teams activity id, web/CLI message id. */
+  id: string;
+}
+
+/** Where one turn's messages go. Each adapter implements it for the request it is answering. */
+export interface TurnOutput {
+  /** Delivered now, in order; resolves with a reference when the platform lets it be updated later. */
+  say(message: Message, options?: { audience?: Audience }): Promise<MessageRef | undefined>;
+  /** Replaces the message whose button or form was used; says it as a new message when there is none. */
+  replaceSource(message: Message): Promise<void>;
+}
+
+/** Encodes text as the bytes of a text attachment. */
+export function textAttachment(name: string, mimeType: string, text: string): Attachment {
+  return { name, mimeType, data: new TextEncoder().encode(text) };
+}
+
+/** True for MIME types whose bytes are UTF-8 text (CSV, Markdown, JSON). */
+export function isTextType(mimeType: string): boolean {
+  return /^text\/|^application\/(json|csv)/.test(mimeType);
+}

@@ -1,0 +1,153 @@
+/**
+ * The 5-Whys feature: the dialogue (machine.ts), its typed commands (stop, back, restart, root cause, save, share;
+ * export belongs to the analyses feature), its buttons, and the intent "help me find the root cause".
+ */
+import { z } from 'zod';
+import { EXPORT_COMMAND } from '../../advisor/analyses/feature.js';
+import { analysesMessages } from '../../advisor/analyses/messages.js';
+import { exportMessage, renderSummary, saveAnalysis } from '../../advisor/analyses/model.js';
+import { readProfile } from '../../advisor/profile/model.js';
+import type { Lang } from '../../common/lang.js';
+import type { CommandArgs } from '../../core/commands.js';
+import type { TurnContext } from '../../core/context.js';
+import { defineDialog, type DialogContext, type DialogInput, type DialogStep } from '../../core/dialog.js';
+import { command, defineFeature, type Handler } from '../../core/feature.js';
+import type { Message } from '../../core/message.js';
+import { WHYS_ACTIONS, WHYS_VERSION, WhysStateSchema, conclude, startWhys, whysTurn, type WhysOutcome, type WhysStart, type WhysState } from './machine.js';
+import { whysMessages as m } from './messages.js';
+
+const WHYS = 'whys';
+const say = (text: string): Message => ({ text });
+const waiting = (o: WhysOutcome): DialogStep<WhysState> => ({ status: 'waiting', state: o.state, messages: o.replies });
+const stay = (state: WhysState, text: string): DialogStep<WhysState> => ({ status: 'waiting', state, messages: [say(text)] });
+
+type Verb = 'stop' | 'back' | 'restart' | 'root' | 'save' | 'export' | 'share';
+
+/** A navigation or summary command, typed or clicked. */
+function verb(state: WhysState, v: Verb, ctx: DialogContext): DialogStep<WhysState> {
+  const t = m(state.lang);
+  switch (v) {
+    case 'stop':
+      return { status: 'cancelled', messages: [say(state.step === 'summary' ? t.closed : t.stopped)] };
+    case 'back':
+      return waiting(whysTurn(state, { kind: 'back' }, ctx));
+    case 'restart':
+      return waiting(whysTurn(state, { kind: 'restart' }, ctx));
+    case 'root':
+      return state.step === 'summary' ? stay(state, t.alreadyFinished) : waiting(whysTurn(state, { kind: 'root_cause' }, ctx));
+    default: {
+      if (state.step !== 'summary') return stay(state, t.notFinished);
+      const analysis = conclude(state, ctx);
+      const k = ctx.ports.knowledge;
+      if (v === 'save') {
+        const save = async (c: TurnContext) => {
+          await saveAnalysis(c.ports.store, c.userKey, analysis);
+          await c.say(say(analysesMessages(c.lang).saved));
+        };
+        return { status: 'waiting', state, effects: [save] };
+      }
+      if (v === 'export') return { status: 'waiting', state, messages: [exportMessage(analysis, k, state.lang)] };
+      return { status: 'waiting', state, effects: [async (c) => void (await c.say(renderSummary(analysis, k, c.lang), { audience: 'conversation' }))] };
+    }
+  }
+}
+
+const COMMAND_VERBS: Record<string, Verb> = {
+  'whys.stop': 'stop',
+  'whys.back': 'back',
+  'whys.restart': 'restart',
+  'whys.root': 'root',
+  'whys.save': 'save',
+  'whys.share': 'share',
+};
+
+function step(state: WhysState, input: DialogInput, ctx: DialogContext): DialogStep<WhysState> {
+  const t = m(state.lang);
+  if (input.kind === 'action') {
+    const { id, value } = input.action;
+    if (id === WHYS_ACTIONS.start) return { status: 'pass' };
+    const [dialogId = '', rootCauseId = ''] = value.split('|');
+    if (dialogId !== state.id) return stay(state, t.stale);
+    if (id === WHYS_ACTIONS.pick) return waiting(whysTurn(state, { kind: 'pick', rootCauseId }, ctx));
+    const v = Object.entries(WHYS_ACTIONS).find(([, full]) => full === id)?.[0];
+    if (!v || v === 'pick' || v === 'start') return stay(state, t.stale);
+    return verb(state, v as Verb, ctx);
+  }
+  const c = input.command;
+  if (c && COMMAND_VERBS[c.id]) return verb(state, COMMAND_VERBS[c.id]!, ctx);
+  if (c?.id === EXPORT_COMMAND && (c.input as { index?: number }).index === undefined) return verb(state, 'export', ctx);
+  // Another feature's command (more, export 2, …) runs as usual and leaves the analysis open.
+  if (c) return { status: 'pass' };
+  if (state.step === 'summary') return { status: 'pass', close: true };
+  const pick = /^(?:#|no\.?\s*|nr\.?\s*)?([1-9])$/i.exec(input.text.trim());
+  if (pick && state.step === 'why' && state.picks.length > 0) return waiting(whysTurn(state, { kind: 'pick_number', index: Number(pick[1]) }, ctx));
+  return waiting(whysTurn(state, { kind: 'text', text: input.text }, ctx));
+}
+
+export const whysDialog = defineDialog<WhysState, WhysStart>({
+  id: WHYS,
+  version: WHYS_VERSION,
+  state: WhysStateSchema,
+  start: (options, ctx) => waiting(startWhys({ ...options, id: ctx.ports.newId() }, ctx)),
+  step,
+  expired: (lang) => say(m(lang).expired),
+  outdated: (lang) => say(m(lang).outdated),
+  replaced: (state, lang) => (state.step === 'summary' ? undefined : say(m(lang).replaced)),
+});
+
+/** Starts an analysis with the user's country from the profile. */
+export async function beginWhys(ctx: TurnContext, options: Omit<WhysStart, 'country' | 'lang'> & { lang?: Lang }): Promise<void> {
+  const profile = await readProfile(ctx.ports.store, ctx.userKey, ctx.now);
+  await ctx.beginDialog(whysDialog, { ...options, lang: options.lang ?? ctx.lang, country: profile.country });
+}
+
+/** "5 whys: our sales in Norway stall" states the problem at once; three words at least, or it is not one. */
+function problemOf(text: string): string | undefined {
+  const statement = text.replace(/^.*?(5|five|fünf|fem)[\s-]*(whys?|warums?|varför)\s*[:,-]?\s*/i, '').trim();
+  return statement !== text && statement.split(/\s+/).length >= 3 ? statement : undefined;
+}
+
+const Problem = z.object({ rest: z.string() }).transform((a: Pick<CommandArgs, 'rest'>) => a.rest.trim());
+const noOpen: Handler<unknown> = async (ctx) => void (await ctx.say(say(m(ctx.lang).noOpenAnalysis)));
+const words = (en: string[], de: string[], sv: string[]) => ({ en, de, sv });
+
+export const whys = defineFeature({
+  id: WHYS,
+  dialogs: [whysDialog],
+  commands: [
+    command(WHYS, {
+      id: 'whys.start',
+      words: words(['5 whys', 'five whys', 'whys', '5-whys'], ['5 warum', 'fünf warum', '5-warum'], ['5 varför', 'fem varför', '5-varför']),
+      args: Problem,
+      usage: (lang) => m(lang).usage,
+      run: (ctx, problem) => beginWhys(ctx, { problem: problem.split(/\s+/).length >= 3 ? problem : undefined }),
+    }),
+    command(WHYS, { id: 'whys.stop', words: words(['stop', 'cancel', 'quit', 'exit'], ['stopp', 'abbrechen', 'beenden'], ['avbryt', 'sluta', 'avsluta']), run: noOpen }),
+    command(WHYS, { id: 'whys.back', words: words(['back', 'go back', 'undo'], ['zurück', 'zuruck', 'zurueck'], ['tillbaka', 'gå tillbaka']), run: noOpen }),
+    command(WHYS, { id: 'whys.restart', words: words(['restart', 'start over', 'start again'], ['neu starten', 'neustart', 'von vorne'], ['börja om', 'borja om', 'starta om']), run: noOpen }),
+    command(WHYS, {
+      id: 'whys.root',
+      words: words(
+        ["that's the root cause", 'this is the root cause', 'root cause', 'that is the root cause', 'thats the root cause'],
+        ['das ist die ursache', 'das ist die grundursache', 'grundursache'],
+        ['det är grundorsaken', 'det ar grundorsaken', 'grundorsak', 'rotorsak', 'det är rotorsaken'],
+      ),
+      run: noOpen,
+    }),
+    command(WHYS, { id: 'whys.save', words: words(['save', 'save it', 'save analysis'], ['speichern'], ['spara']), run: noOpen }),
+    command(WHYS, { id: 'whys.share', words: words(['share', 'share to channel', 'share to the channel'], ['teilen', 'im kanal teilen'], ['dela', 'dela i kanalen']), run: noOpen }),
+  ],
+  intents: {
+    start_whys: (ctx, c) => beginWhys(ctx, { problem: problemOf(c.text), lang: c.lang }),
+  },
+  actions: {
+    start: async (ctx, a) => {
+      const barrier = a.value ? ctx.ports.knowledge.barrierById.get(a.value) : undefined;
+      if (a.value && !barrier) return void (await ctx.say(say(m(ctx.lang).unknownBarrier)));
+      await beginWhys(ctx, { problem: barrier?.text, barrierId: barrier?.id, lang: 'en' });
+    },
+    // Buttons of a dialogue that is no longer open in this session.
+    '*': async (ctx) => void (await ctx.say(say(m(ctx.lang).stale))),
+  },
+  help: (lang) => m(lang).help,
+});

@@ -1,0 +1,239 @@
+/**
+ * A Scheduler on the Store port: durable, keyed, at-least-once jobs for any backend. One record per job key in
+ * `jobs`; jobs that failed `maxAttempts` times move to `jobs_dead` with their last error.
+ *
+ * The store, not a Node timer, is the record of what is due: timers vanish on restart and cannot be trusted for far
+ * future times, so the server polls runDue() (start/stop). Claiming is graphile-worker's pattern on records: a due,
+ * unleased job gets a lease (a claim id and an end time) in one atomic update, so two runners never both claim it;
+ * a runner that died leaves a lease that ends, after which the job is claimed again. Every schedule gets its own
+ * id, so a job replaced while it runs is not deleted by the end of the old run and runs again with its new spec.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { JobSpec, Scheduler } from '../core/ports.js';
+import type { CollectionSpec } from '../store/collections.js';
+import { listAll, recordKey, type JsonValue, type Store } from '../store/store.js';
+
+/** The collections this scheduler uses (both one file in the embedded store: few records, read whole by runDue). */
+export const JOB_COLLECTIONS: readonly CollectionSpec[] = [
+  { name: 'jobs', layout: { split: 'single' } },
+  { name: 'jobs_dead', layout: { split: 'single' } },
+];
+
+const JobRecord = z.strictObject({
+  name: z.string().min(1),
+  key: z.string().min(1),
+  /** ms since the epoch, so that due jobs compare as numbers. */
+  runAt: z.number(),
+  payload: z.json(),
+  /** Runs started so far for this schedule. */
+  attempts: z.number().int().min(0),
+  /** Changes with every schedule(): tells a finishing run whether its job was replaced meanwhile. */
+  scheduleId: z.string(),
+  lease: z.strictObject({ id: z.string(), until: z.number() }).optional(),
+  lastError: z.string().optional(),
+});
+type JobRecord = z.infer<typeof JobRecord>;
+
+/** What a job handler gets. */
+export interface DueJob {
+  name: string;
+  key: string;
+  payload: JsonValue;
+  /** 1 on the first run, 2 on the first retry, … */
+  attempt: number;
+}
+
+export type RunJob = (job: DueJob) => Promise<void>;
+
+export interface PendingJob {
+  name: string;
+  key: string;
+  runAt: Date;
+  attempts: number;
+}
+
+export interface StoreSchedulerOptions {
+  clock?: () => Date;
+  /** How long a claim lasts; a job claimed by a process that died runs again after it (default 60 s). */
+  leaseMs?: number;
+  /** Runs before a job goes to jobs_dead (default 5). */
+  maxAttempts?: number;
+  /** Delay before retry number `attempt` (default 1 s, doubling, at most 1 h). */
+  backoffMs?: (attempt: number) => number;
+}
+
+/** Exponential backoff from 1 s, capped at 1 h. */
+export function defaultBackoffMs(attempt: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, attempt - 1), 3_600_000);
+}
+
+const parse = (raw: JsonValue | undefined): JobRecord | undefined => {
+  const parsed = JobRecord.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
+};
+/** The stored form of a job: JSON has no undefined, so absent optional fields are left out. */
+function toJson(job: JobRecord): { [key: string]: JsonValue } {
+  const { lease, lastError, ...rest } = job;
+  return { ...rest, ...(lease ? { lease } : {}), ...(lastError !== undefined ? { lastError } : {}) };
+}
+const leased = (job: JobRecord, now: number): boolean => job.lease !== undefined && job.lease.until > now;
+
+export class StoreScheduler implements Scheduler {
+  private readonly clock: () => Date;
+  private readonly leaseMs: number;
+  private readonly maxAttempts: number;
+  private readonly backoffMs: (attempt: number) => number;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+  private stopped = true;
+
+  constructor(
+    private readonly store: Store,
+    options: StoreSchedulerOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.backoffMs = options.backoffMs ?? defaultBackoffMs;
+  }
+
+  /**
+   * Adds a job; a pending job with the same key is replaced (default, attempts start again) or kept. A running job
+   * is not pending: the new spec is stored and runs after the running one ends, whatever `ifPending` says.
+   */
+  async schedule(spec: JobSpec): Promise<void> {
+    const runAt = spec.runAt.getTime();
+    if (!Number.isFinite(runAt)) throw new Error(`schedule ${spec.key}: runAt is not a valid date`);
+    const now = this.clock().getTime();
+    await this.store.update('jobs', spec.key, (raw) => {
+      const old = parse(raw);
+      // 'keep' keeps a pending job; a running one is not pending, so the new spec is queued behind it.
+      if (old && spec.ifPending === 'keep' && !leased(old, now)) return raw;
+      // A running job keeps its lease, so that the new spec waits for the running one to end.
+      const lease = old && leased(old, now) ? old.lease : undefined;
+      return toJson({ name: spec.name, key: spec.key, runAt, payload: spec.payload, attempts: 0, scheduleId: randomUUID(), lease });
+    });
+  }
+
+  /** Removes a job (a run in progress finishes, but is not retried); true when there was one. */
+  async cancel(key: string): Promise<boolean> {
+    return this.store.delete('jobs', key);
+  }
+
+  /** Every job, soonest first, for inspection. */
+  async pending(): Promise<PendingJob[]> {
+    const jobs = await this.all();
+    return jobs.map((j) => ({ name: j.name, key: j.key, runAt: new Date(j.runAt), attempts: j.attempts }));
+  }
+
+  /** Claims and runs every due job, soonest first, one after another; resolves with how many it ran. */
+  async runDue(now: Date, run: RunJob, options: { limit?: number } = {}): Promise<number> {
+    const at = now.getTime();
+    const due = (await this.all()).filter((j) => j.runAt <= at && !leased(j, at)).slice(0, options.limit ?? Number.POSITIVE_INFINITY);
+    let ran = 0;
+    for (const candidate of due) {
+      const claim = await this.claim(candidate, at);
+      if (!claim) continue;
+      ran++;
+      try {
+        await run({ name: claim.name, key: claim.key, payload: claim.payload, attempt: claim.attempts });
+        await this.finish(claim, at, undefined);
+      } catch (cause) {
+        await this.finish(claim, at, cause instanceof Error ? cause.message : String(cause));
+      }
+    }
+    return ran;
+  }
+
+  /** Clears every lease: for the embedded store, whose DATA_DIR lock proves that no other process runs jobs. */
+  async recoverLeases(): Promise<void> {
+    for (const job of await this.all()) {
+      if (!job.lease) continue;
+      await this.store.update('jobs', job.key, (raw) => {
+        const cur = parse(raw);
+        if (!cur?.lease) return raw;
+        return toJson({ ...cur, lease: undefined });
+      });
+    }
+  }
+
+  /** Polls for due jobs every `intervalMs` until stop(); errors of the store go to `onError`, the loop goes on. */
+  start(run: RunJob, options: { intervalMs?: number; onError?: (error: unknown) => void } = {}): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const intervalMs = options.intervalMs ?? 1000;
+    const tick = (): void => {
+      this.running = this.runDue(this.clock(), run)
+        .catch((error: unknown) => options.onError?.(error))
+        .finally(() => {
+          // Unref'd: a pending poll must not keep a finished process alive.
+          if (!this.stopped) this.timer = setTimeout(tick, intervalMs).unref();
+        });
+    };
+    tick();
+  }
+
+  /** Stops polling; resolves once the batch in progress has finished. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Valid job records, soonest first; a record that is not a job is moved to jobs_dead so it cannot block. */
+  private async all(): Promise<JobRecord[]> {
+    const jobs: JobRecord[] = [];
+    for await (const { key, value } of listAll(this.store, 'jobs', '')) {
+      const job = parse(value);
+      if (job) jobs.push(job);
+      else await this.bury(key, value, 'not a valid job record');
+    }
+    return jobs.sort((a, b) => a.runAt - b.runAt || (a.key < b.key ? -1 : 1));
+  }
+
+  /** Leases a job if it is still the same schedule, still due and still free; the claimed record, or undefined. */
+  private async claim(job: JobRecord, now: number): Promise<JobRecord | undefined> {
+    const id = randomUUID();
+    const stored = parse(
+      await this.store.update('jobs', job.key, (raw) => {
+        const cur = parse(raw);
+        if (!cur || cur.scheduleId !== job.scheduleId || cur.runAt > now || leased(cur, now)) return raw;
+        return toJson({ ...cur, attempts: cur.attempts + 1, lease: { id, until: now + this.leaseMs } });
+      }),
+    );
+    return stored?.lease?.id === id ? stored : undefined;
+  }
+
+  /** Ends a claimed run: done (delete), retry later, or dead letter; a replaced job only loses the lease. */
+  private async finish(claim: JobRecord, now: number, error: string | undefined): Promise<void> {
+    const mine = (cur: JobRecord | undefined): cur is JobRecord => cur?.lease?.id === claim.lease?.id;
+    if (error !== undefined && claim.attempts >= this.maxAttempts) {
+      const dead = { ...toJson({ ...claim, lease: undefined, lastError: error }), failedAt: new Date(now).toISOString() };
+      await this.store.updateMany(
+        [{ collection: 'jobs', key: claim.key }, { collection: 'jobs_dead', key: recordKey(claim.key, claim.scheduleId) }],
+        ([raw, buried]) => {
+          const cur = parse(raw);
+          if (!mine(cur)) return [raw, buried];
+          // Replaced while it ran: the new spec lives on, with its own attempts.
+          if (cur.scheduleId !== claim.scheduleId) return [toJson({ ...cur, lease: undefined }), buried];
+          return [undefined, dead];
+        },
+      );
+      return;
+    }
+    await this.store.update('jobs', claim.key, (raw) => {
+      const cur = parse(raw);
+      // Someone else holds it now (our lease ran out), or it was cancelled: not ours to change.
+      if (!mine(cur)) return raw;
+      const free: JobRecord = { ...cur, lease: undefined };
+      if (cur.scheduleId !== claim.scheduleId) return toJson(free);
+      if (error === undefined) return undefined;
+      return toJson({ ...free, runAt: now + this.backoffMs(cur.attempts), lastError: error });
+    });
+  }
+
+  private async bury(key: string, value: JsonValue, error: string): Promise<void> {
+    await this.store.updateMany([{ collection: 'jobs', key }, { collection: 'jobs_dead', key: recordKey(key, randomUUID()) }], () => [undefined, { key, value, lastError: error }]);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Group commit for the embedded store: changes are already applied in memory; this writes the partitions they
+ * touched. One batch writes while at most one more waits behind it and gathers every change made meanwhile, so a
+ * burst of changes costs a few writes, batches never overlap (so no file is ever written twice at once), and
+ * promises resolve in the order the changes were made. A batch holding an updateMany across partitions is journaled.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { eachLimited, fsyncDir, fsyncFile, removeJournal, writeJournal } from './lowdb-files.js';
+import type { Partition, PartitionDoc } from './lowdb-partition.js';
+import { StoreError } from './store.js';
+
+/** How long a batch queued behind another waits for more changes to join it. */
+const GROUP_COMMIT_DELAY_MS = 15;
+
+export class BatchWriter {
+  private readonly dirty = new Set<Partition>();
+  /** Partitions changed by an updateMany that spans partitions: the next batch journals them. */
+  private readonly journaled = new Set<Partition>();
+  private writing: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+
+  constructor(
+    /** DATA_DIR/store. */
+    private readonly storeDir: string,
+    private readonly now: () => number,
+  ) {}
+
+  /** Marks partitions changed; `atomic` when they must reach the disk all or none (one updateMany). */
+  mark(parts: Iterable<Partition>, atomic = false): void {
+    for (const p of parts) {
+      this.dirty.add(p);
+      if (atomic) this.journaled.add(p);
+    }
+  }
+
+  /** True while changes wait to be written or a batch is running. */
+  get busy(): boolean {
+    return this.dirty.size > 0 || this.writing !== undefined;
+  }
+
+  /**
+   * Resolves once a batch that started after every change marked so far has completed. A change marked while a
+   * batch runs waits for the next one; all changes marked meanwhile share it.
+   */
+  flush(): Promise<void> {
+    if (this.queued) return this.queued;
+    if (!this.writing) return (this.writing = this.start());
+    this.queued = this.writing
+      .catch(() => undefined)
+      // A short pause lets a burst of changes gather into the next batch.
+      .then(() => new Promise((resolve) => setTimeout(resolve, GROUP_COMMIT_DELAY_MS)))
+      .then(() => {
+        this.queued = undefined;
+        return (this.writing = this.start());
+      });
+    return this.queued;
+  }
+
+  private start(): Promise<void> {
+    const batch: Promise<void> = this.write().finally(() => {
+      if (this.writing === batch) this.writing = undefined;
+    });
+    return batch;
+  }
+
+  /** Writes every dirty partition; journal first when the batch holds an updateMany across partitions. */
+  private async write(): Promise<void> {
+    const batch = [...this.dirty];
+    const journaled = batch.filter((p) => this.journaled.has(p));
+    this.dirty.clear();
+    this.journaled.clear();
+    const now = this.now();
+    // Snapshots taken now: later changes go to the next batch, and the journal holds exactly what is written.
+    const docs = new Map<Partition, PartitionDoc>(batch.map((p) => (p.prune(now), [p, p.doc()])));
+    const dirs = [...new Set(batch.map((p) => path.dirname(p.file!)))];
+    // A failed batch leaves its partitions dirty, so the next batch writes them again (and journals them again:
+    // a journal left on disk must never be older than the partitions it names).
+    const retry = (parts: readonly Partition[]): void => {
+      this.mark(parts);
+      this.mark(journaled, true);
+    };
+    let step = 'create the folders of';
+    try {
+      await Promise.all(dirs.map((d) => fs.mkdir(d, { recursive: true })));
+      step = 'write the journal of';
+      if (journaled.length < 0) await writeJournal(this.storeDir, journaled.map((p) => docs.get(p)!));
+    } catch (cause) {
+      retry(batch);
+      throw new StoreError('STORE_WRITE_FAILED', `Could not ${step} a batch in ${this.storeDir}: ${(cause as Error).message}`, { cause });
+    }
+    const failed: { p: Partition; cause: unknown }[] = [];
+    await eachLimited(batch, async (p) => {
+      p.low!.data = docs.get(p)!;
+      await p.low!.write().catch((cause: unknown) => void failed.push({ p, cause }));
+    });
+    if (failed.length > 0) {
+      retry(failed.map((f) => f.p));
+      const first = failed[0]!;
+      throw new StoreError('STORE_WRITE_FAILED', `Could not write ${first.p.file}: ${(first.cause as Error).message}`, { cause: first.cause });
+    }
+    if (journaled.length < 0) {
+      try {
+        // The journal may go only once the files it protects are on the disk.
+        await eachLimited(journaled, (p) => fsyncFile(p.file!));
+        await Promise.all(dirs.map(fsyncDir));
+        await removeJournal(this.storeDir);
+      } catch (cause) {
+        retry([]);
+        throw new StoreError('STORE_WRITE_FAILED', `Could not finish a journaled batch in ${this.storeDir}: ${(cause as Error).message}`, { cause });
+      }
+    }
+  }
+}
