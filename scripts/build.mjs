@@ -13,7 +13,7 @@ const tmp = fs.mkdtempSync(path.join(dist, '.build-'));
 try {
   await esbuild.build({
     absWorkingDir: root,
-    entryPoints: ['src/main.ts', 'src/channels/cli/cli.ts'],
+    entryPoints: ['src/main.ts', 'src/cli.ts'],
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -67,6 +67,7 @@ export async function createAdvisorApp(config: Config, logger: Logger, options: 
     retrieval,
     log: logger,
     newId: () => crypto.randomUUID(),
+    settings: { dialogIdleHours: config.DIALOG_IDLE_HOURS },
   };
   const web = new WebMessenger(store, clock);
   channels.register({ channel: 'web', messenger: web, directory: web });

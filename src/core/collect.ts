@@ -4,6 +4,7 @@
  * `id` per reply, `audience: "private"`, `updates` of earlier messages by id, `to` for messages sent elsewhere, and
  * `attachments` with their bytes in base64.
  */
+import type { ErrorCode } from './errors.js';
 import type { Address, Channel, ParsedEvent } from './event.js';
 import { isTextType, type Audience, type Button, type Message, type MessageRef, type TurnOutput } from './message.js';
 
@@ -58,6 +59,8 @@ export function messageJson(message: Message, id: string, audience?: Audience): 
 export class CollectingOutput implements TurnOutput {
   readonly replies: ReplyJson[] = [];
   readonly updates: UpdateJson[] = [];
+  /** Set when the turn failed; HTTP channels answer with its status. */
+  error: { code: ErrorCode | 'UNEXPECTED'; message: string } | undefined;
 
   constructor(
     private readonly event: Pick<ParsedEvent, 'channel' | 'team' | 'conversation' | 'thread' | 'source'> & { private?: boolean },
@@ -76,6 +79,10 @@ export class CollectingOutput implements TurnOutput {
     if (!source) return void (await this.say(message));
     const { id: _drop, ...json } = messageJson(message, source.id);
     this.updates.push({ id: source.id, message: json });
+  }
+
+  failed(code: ErrorCode | 'UNEXPECTED', message: string): void {
+    this.error = { code, message };
   }
 
   /** The turn's answer; `extra` adds what the Messenger sent meanwhile. */

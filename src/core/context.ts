@@ -2,6 +2,7 @@
 import type { Lang } from '../common/lang.js';
 import { recordKey, ownedKey } from '../store/store.js';
 import type { AnyDialog } from './dialog.js';
+import type { ErrorCode } from './errors.js';
 import type { Address, ParsedEvent, UserAddress } from './event.js';
 import type { Feature } from './feature.js';
 import type { Audience, Message, MessageRef, TurnOutput } from './message.js';
@@ -55,6 +56,11 @@ export class TurnContext {
   /** Replaces the message whose button or form was used (a poll card after a vote). */
   replaceSource(message: Message): Promise<void> {
     return this.out.replaceSource(message);
+  }
+
+  /** Tells the channel that the turn failed (HTTP channels answer with a status). */
+  failed(code: ErrorCode | 'UNEXPECTED', message: string): void {
+    this.out.failed?.(code, message);
   }
 
   /** Starts a dialogue in this session, closing an open one (with its notice). */

@@ -3,6 +3,7 @@
  * HTML, terminal text, JSON lines). `text` uses light markdown only: **bold**, _italic_, `• ` bullets, line breaks.
  * User-supplied text inside it has already been neutralised with quoteUserText.
  */
+import type { ErrorCode } from './errors.js';
 import type { Channel } from './event.js';
 
 export interface Action {
@@ -101,6 +102,8 @@ export interface TurnOutput {
   say(message: Message, options?: { audience?: Audience }): Promise<MessageRef | undefined>;
   /** Replaces the message whose button or form was used; says it as a new message when there is none. */
   replaceSource(message: Message): Promise<void>;
+  /** Told when the turn failed (after its apology was said), so HTTP channels can answer with a status. */
+  failed?(code: ErrorCode | 'UNEXPECTED', message: string): void;
 }
 
 /** Encodes text as the bytes of a text attachment. */

@@ -7,7 +7,7 @@ import type { Lang } from '../common/lang.js';
 import { StoreError, type JsonValue } from '../store/store.js';
 import { TurnContext } from './context.js';
 import type { AnyDialog, DialogContext } from './dialog.js';
-import { AdvisorError } from './errors.js';
+import { AdvisorError, type ErrorCode } from './errors.js';
 import { InboundEventSchema, MAX_TEXT_LENGTH, type InboundEvent, type UserAddress } from './event.js';
 import { formatNumber, localeLang } from './i18n.js';
 import type { Message, TurnOutput } from './message.js';
@@ -17,6 +17,8 @@ import type { Registry } from './registry.js';
 import { route, type Route } from './router.js';
 import { readSession, sessions, type Session } from './session.js';
 import { normaliseInput } from './text.js';
+
+const SESSION_GRACE_HOURS = 7 * 24;
 
 export interface AdvisorOptions {
   /** Language for short messages when the client sends no locale. */
@@ -83,6 +85,14 @@ export class Advisor {
     return run;
   }
 
+  /**
+   * A session record outlives its dialogue's idle limit by a week, so a user who comes back late still hears why the
+   * dialogue closed; after that the store drops it (no scanning timer).
+   */
+  private sessionExpiry(now: Date): { expiresAt: Date } {
+    return { expiresAt: new Date(now.getTime() + (this.idleHours + SESSION_GRACE_HOURS) * 3600_000) };
+  }
+
   private dialogContext(ctx: TurnContext): DialogContext {
     return { now: ctx.now, lang: ctx.lang, ports: this.ports };
   }
@@ -99,7 +109,7 @@ export class Advisor {
         const event = nested ? { ...ctx.event, action: undefined, text } : ctx.event;
         decided = route(this.registry, session, notices, event, text, this.dialogContext(ctx));
         return storedSession(decided.session);
-      });
+      }, this.sessionExpiry(ctx.now));
       const r = decided!;
       kind = r.kind;
       ctx.lang = r.lang;
@@ -129,7 +139,7 @@ export class Advisor {
       said = [...(notice ? [notice] : []), ...(step.status === 'pass' ? [] : (step.messages ?? []))];
       effects = step.status === 'pass' ? [] : (step.effects ?? []);
       return storedSession(next);
-    });
+    }, this.sessionExpiry(ctx.now));
     for (const message of said) await ctx.say(message);
     for (const effect of effects) await effect(ctx);
   }
@@ -137,19 +147,21 @@ export class Advisor {
   private async fail(ctx: TurnContext, e: unknown, kind: string): Promise<void> {
     const m = coreMessages(ctx.lang);
     let text: string;
-    if (e instanceof AdvisorError) text = e.userMessage;
+    let code: ErrorCode | 'UNEXPECTED';
+    if (e instanceof AdvisorError) [text, code] = [e.userMessage, e.code];
     else if (e instanceof StoreError) {
       this.ports.log.error({ err: { code: e.code, message: e.message }, kind }, 'turn failed: store');
-      text = m.storeUnavailable;
+      [text, code] = [m.storeUnavailable, 'UNAVAILABLE'];
     } else {
       this.ports.log.error({ err: e, kind, channel: ctx.event.channel }, 'turn failed');
-      text = m.unexpected;
+      [text, code] = [m.unexpected, 'UNEXPECTED'];
     }
     try {
       await ctx.say({ text }, { audience: 'private' });
     } catch (sayError) {
       this.ports.log.error({ err: sayError, kind }, 'could not tell the user that the turn failed');
     }
+    ctx.failed(code, text);
   }
 
   /** Runs a scheduled job by name (the scheduler's loop calls this); throws so the scheduler retries. */

@@ -63,6 +63,13 @@ export interface Ports {
   log: Logger;
   /** A fresh unique id (dialogue and message ids); injected so tests can make them predictable. */
   newId: () => string;
+  settings: Settings;
+}
+
+/** Deployment settings features may read (never process.env). */
+export interface Settings {
+  /** An unfinished dialogue closes after this idle time. */
+  dialogIdleHours: number;
 }
 
 export interface JobContext {

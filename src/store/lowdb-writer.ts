@@ -84,7 +84,7 @@ export class BatchWriter {
     try {
       await Promise.all(dirs.map((d) => fs.mkdir(d, { recursive: true })));
       step = 'write the journal of';
-      if (journaled.length < 0) await writeJournal(this.storeDir, journaled.map((p) => docs.get(p)!));
+      if (journaled.length > 0) await writeJournal(this.storeDir, journaled.map((p) => docs.get(p)!));
     } catch (cause) {
       retry(batch);
       throw new StoreError('STORE_WRITE_FAILED', `Could not ${step} a batch in ${this.storeDir}: ${(cause as Error).message}`, { cause });
@@ -99,7 +99,7 @@ export class BatchWriter {
       const first = failed[0]!;
       throw new StoreError('STORE_WRITE_FAILED', `Could not write ${first.p.file}: ${(first.cause as Error).message}`, { cause: first.cause });
     }
-    if (journaled.length < 0) {
+    if (journaled.length > 0) {
       try {
         // The journal may go only once the files it protects are on the disk.
         await eachLimited(journaled, (p) => fsyncFile(p.file!));

@@ -73,6 +73,7 @@ describe('turn pipeline', () => {
       retrieval: new RetrievalIndex(knowledge.data),
       log: createLogger('silent'),
       newId: () => 'id',
+      settings: { dialogIdleHours: 24 },
     };
     advisor = new Advisor(buildRegistry([...FEATURES, test], [sessions]), ports);
   });

@@ -3,14 +3,17 @@ import readline from 'node:readline';
 import { ROOT } from './tmp.js';
 
 export interface ReplyJson {
+  id: string;
   text: string;
   buttons?: { label: string; action: { id: string; value: string } }[];
   links?: { label: string; url: string }[];
   context?: string;
   audience?: string;
   file?: { name: string; content: string };
+  attachments?: { name: string; mimeType: string; base64: string; content?: string }[];
+  to?: { user?: string; conversation: string };
 }
-export type LineJson = { replies: ReplyJson[] } | { error: string };
+export type LineJson = { replies: ReplyJson[]; updates?: { id: string; message?: ReplyJson; deleted?: true }[] } | { error: string };
 
 /** `npm run --silent advisor -- chat --jsonl` as a child process, one request line → one response line. */
 export class JsonlChat {

@@ -53,8 +53,11 @@ const confirmDialog = defineDialog<z.infer<typeof Pending>, undefined>({
   step: (_s, input, ctx) => {
     const word = input.kind === 'text' ? input.text.toLowerCase().replace(/[.!]+$/, '').trim() : undefined;
     const id = input.kind === 'action' ? input.action.id : undefined;
-    if (id === 'privacy.confirm' || (word && ANY_LANG_YES.has(word))) return { status: 'complete', effects: [forgetEverything] };
-    if (id === 'privacy.cancel' || (word && ANY_LANG_NO.has(word))) return { status: 'cancelled', messages: [{ text: m(ctx.lang).kept }] };
+    const t = m(ctx.lang);
+    // A clicked answer replaces the question, so its buttons cannot be pressed again.
+    const settle = (note: string) => (id ? [async (c: TurnContext) => c.replaceSource({ text: `${t.confirm}\n${note}` })] : []);
+    if (id === 'privacy.confirm' || (word && ANY_LANG_YES.has(word))) return { status: 'complete', effects: [...settle(t.confirmedNote), forgetEverything] };
+    if (id === 'privacy.cancel' || (word && ANY_LANG_NO.has(word))) return { status: 'cancelled', effects: [...settle(t.keptNote), async (c: TurnContext) => void (await c.say({ text: t.kept }))] };
     return { status: 'pass', close: input.kind === 'text' };
   },
 });

@@ -7,6 +7,8 @@ export const privacyMessages = defineMessages({
     yesButton: 'Yes, delete my data',
     noButton: 'No',
     kept: 'Nothing was deleted.',
+    confirmedNote: '_You confirmed the deletion of your data._',
+    keptNote: '_You chose to keep your data._',
     nothingPending: 'There is no deletion waiting for confirmation. Type **forget me** to delete your data.',
     dialogues: (n: number) => `${n} open dialogue${n === 1 ? '' : 's'}`,
     done: (list: string) => `Done. I deleted ${list}. I no longer hold any data about you.`,

@@ -82,7 +82,8 @@ export function fromSlackText(text: string, botUserId?: string): string {
   return text
     .replace(botUserId ? new RegExp(`<@${botUserId}(\\|[^>]*)?>`, 'g') : /(?!)/g, ' ')
     .replace(/<@([A-Z0-9]+)(\|[^>]*)?>/g, '@$1')
-    .replace(/<#[A-Z0-9]+\|([^>]*)>/g, '#$1')
+    // Conversation mentions keep their id (#C123): the command parser reads them as arguments.
+    .replace(/<#([A-Z0-9]+)(\|[^>]*)?>/g, '#$1')
     .replace(/<!(here|channel|everyone)(\|[^>]*)?>/g, '@$1')
     .replace(/<!subteam\^[A-Z0-9]+(\|([^>]*))?>/g, '@$2')
     .replace(/<(https?:\/\/[^|>]+)\|([^>]+)>/g, '$2 ($1)')

@@ -9,12 +9,12 @@ import type { KnownBlock } from '@slack/types';
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../common/logger.js';
-import type { Config } from '../../config.js';
 import type { ChannelRouter } from '../../core/channels.js';
 import type { InboundEvent } from '../../core/event.js';
 import type { Advisor } from '../../core/pipeline.js';
 import type { Store } from '../../store/store.js';
 import { StoreInstallationStore } from './installation-store.js';
+import { slackMessages } from './messages.js';
 import { SlackMessenger } from './messenger.js';
 import { SlackTurnOutput, type SlackTarget } from './output.js';
 import { actionFromBlockActions, actionFromViewSubmission, fromSlackText, renderMessage } from './render.js';
@@ -53,8 +53,19 @@ function boltLogger(logger: Logger): BoltLogger {
 
 const ModalMeta = z.object({ channel: z.string().min(1), thread: z.string().optional() });
 
+/** The settings the Slack channel reads (validated by the composition root's config schema). */
+export interface SlackConfig {
+  SLACK_BOT_TOKEN?: string;
+  SLACK_SIGNING_SECRET?: string;
+  SLACK_APP_TOKEN?: string;
+  SLACK_API_URL?: string;
+  SLACK_CLIENT_ID?: string;
+  SLACK_CLIENT_SECRET?: string;
+  SLACK_STATE_SECRET?: string;
+}
+
 /** Builds the Bolt app for the configured mode (HTTP, Socket Mode, or OAuth distribution). */
-export function createSlackChannel(deps: { config: Config; advisor: Advisor; store: Store; channels: ChannelRouter; logger: Logger }): SlackChannel {
+export function createSlackChannel(deps: { config: SlackConfig; advisor: Advisor; store: Store; channels: ChannelRouter; logger: Logger }): SlackChannel {
   const { config, advisor, store, logger } = deps;
   const clientOptions = config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {};
   const oauth = Boolean(config.SLACK_CLIENT_ID && config.SLACK_CLIENT_SECRET && config.SLACK_STATE_SECRET);
@@ -183,9 +194,11 @@ export function createSlackChannel(deps: { config: Config; advisor: Advisor; sto
   app.event('app_home_opened', async ({ event, client, context }) => {
     if (event.tab !== 'home') return;
     const messages = await advisor.home({ channel: 'slack', team: context.teamId, user: event.user });
+    // The home view has no message to take a language from; the language issue adds the user's locale.
+    const t = slackMessages('en');
     const blocks: KnownBlock[] = [
-      { type: 'header', text: { type: 'plain_text', text: 'SME internationalisation advisor' } },
-      { type: 'section', text: { type: 'mrkdwn', text: 'Ask me in a DM, mention me in a channel, or use `/advisor ask <question>`. `/advisor 5 whys` starts a 5-Whys analysis; `/advisor profile` sets your country and sector.' } },
+      { type: 'header', text: { type: 'plain_text', text: t.homeTitle } },
+      { type: 'section', text: { type: 'mrkdwn', text: t.homeIntro } },
       { type: 'divider' },
       // Forms need a message or modal to submit from; the home view shows the facts only.
       ...messages.flatMap((m) => renderMessage({ ...m, input: undefined }).blocks),

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { CollectingOutput } from '../../core/collect.js';
+import { HTTP_STATUS } from '../../core/errors.js';
 import { ActionSchema } from '../../core/event.js';
 import type { Advisor } from '../../core/pipeline.js';
 import type { WebMessenger } from './messenger.js';
@@ -57,7 +58,9 @@ export function webChatRouter(current: () => WebChatDeps | undefined): Router {
     try {
       const out = new CollectingOutput({ channel: 'web', conversation, source }, deps.newId);
       await deps.advisor.handle({ channel: 'web', user: body.user, conversation, locale: body.locale, text: body.text, action: body.action, source }, out);
-      res.json(out.result());
+      // A refused or failed turn still carries its explanation in `replies`; the status says what kind of failure.
+      if (out.error) res.status(out.error.code === 'UNEXPECTED' ? 500 : HTTP_STATUS[out.error.code]).json({ error: out.error.message, code: out.error.code, ...out.result() });
+      else res.json(out.result());
     } catch (e) {
       next(e);
     }

@@ -11,9 +11,14 @@ import type { Lang } from '../../common/lang.js';
 import type { CommandArgs } from '../../core/commands.js';
 import type { TurnContext } from '../../core/context.js';
 import { defineDialog, type DialogContext, type DialogInput, type DialogStep } from '../../core/dialog.js';
+import { CHANNELS } from '../../core/event.js';
 import { command, defineFeature, type Handler } from '../../core/feature.js';
+import type { JobHandler } from '../../core/ports.js';
+import { sessions } from '../../core/session.js';
+import { quoteUserText } from '../../core/text.js';
+import type { JsonValue } from '../../store/store.js';
 import type { Message } from '../../core/message.js';
-import { WHYS_ACTIONS, WHYS_VERSION, WhysStateSchema, conclude, startWhys, whysTurn, type WhysOutcome, type WhysStart, type WhysState } from './machine.js';
+import { MAX_WHYS, WHYS_ACTIONS, WHYS_VERSION, WhysStateSchema, conclude, controls, startWhys, whysTurn, type WhysOutcome, type WhysStart, type WhysState } from './machine.js';
 import { whysMessages as m } from './messages.js';
 
 const WHYS = 'whys';
@@ -84,12 +89,56 @@ function step(state: WhysState, input: DialogInput, ctx: DialogContext): DialogS
   return waiting(whysTurn(state, { kind: 'text', text: input.text }, ctx));
 }
 
+/** When to remind: before the dialogue closes, with time left to answer (20 h of the default 24 h). */
+function remindAfterHours(idleHours: number): number {
+  return idleHours - Math.min(4, idleHours / 4);
+}
+
+const AddressJson = z.object({ channel: z.enum(CHANNELS), team: z.string().optional(), conversation: z.string(), thread: z.string().optional() });
+const RemindPayload = z.object({
+  sessionKey: z.string(),
+  dialogId: z.string(),
+  updatedAt: z.string(),
+  conversation: AddressJson,
+  user: z.object({ channel: z.enum(CHANNELS), team: z.string().optional(), user: z.string() }),
+});
+type RemindPayload = z.infer<typeof RemindPayload>;
+
+/** Keeps one pending reminder per session: replaced at every step, cancelled when the analysis ends. */
+function withReminder(result: DialogStep<WhysState>): DialogStep<WhysState> {
+  if (result.status === 'pass') return result;
+  const state = result.status === 'waiting' && result.state.step !== 'summary' ? result.state : undefined;
+  const sync = async (ctx: TurnContext) => {
+    const key = `whys.remind:${ctx.sessionKey}`;
+    if (!state) return void (await ctx.ports.scheduler.cancel(key));
+    const payload: RemindPayload = { sessionKey: ctx.sessionKey, dialogId: state.id, updatedAt: state.updatedAt, conversation: ctx.address, user: ctx.user };
+    const runAt = new Date(ctx.now.getTime() + remindAfterHours(ctx.ports.settings.dialogIdleHours) * 3600_000);
+    // The JSON round trip drops absent optional fields (team, thread): job payloads are JSON.
+    await ctx.ports.scheduler.schedule({ name: 'whys.remind', key, runAt, payload: JSON.parse(JSON.stringify(RemindPayload.parse(payload))) as JsonValue });
+  };
+  return { ...result, effects: [...(result.effects ?? []), sync] };
+}
+
+/** The reminder job: idempotent, it says nothing unless the very same step of the analysis is still waiting. */
+const remind: JobHandler = async (raw, { ports }) => {
+  const p = RemindPayload.safeParse(raw);
+  if (!p.success) return void ports.log.warn({ job: 'whys.remind' }, 'dropped a reminder with an unreadable payload');
+  const open = sessions.parse(await ports.store.get(sessions.name, p.data.sessionKey))?.dialog;
+  const state = open?.id === WHYS ? WhysStateSchema.safeParse(open.state) : undefined;
+  if (!state?.success || state.data.id !== p.data.dialogId || state.data.updatedAt !== p.data.updatedAt || state.data.step === 'summary') return;
+  const t = m(state.data.lang);
+  const hoursLeft = Math.max(1, Math.round(ports.settings.dialogIdleHours - remindAfterHours(ports.settings.dialogIdleHours)));
+  const last = state.data.chain.at(-1)?.answer ?? state.data.problem ?? '';
+  const text = state.data.step === 'problem' ? t.reminderProblem(hoursLeft) : t.reminder(state.data.chain.length + 1, MAX_WHYS, quoteUserText(last, 200), hoursLeft);
+  await ports.messenger.post(p.data.conversation, { text, buttons: controls(state.data) }, { privateTo: p.data.user });
+};
+
 export const whysDialog = defineDialog<WhysState, WhysStart>({
   id: WHYS,
   version: WHYS_VERSION,
   state: WhysStateSchema,
-  start: (options, ctx) => waiting(startWhys({ ...options, id: ctx.ports.newId() }, ctx)),
-  step,
+  start: (options, ctx) => withReminder(waiting(startWhys({ ...options, id: ctx.ports.newId() }, ctx))),
+  step: (state, input, ctx) => withReminder(step(state, input, ctx)),
   expired: (lang) => say(m(lang).expired),
   outdated: (lang) => say(m(lang).outdated),
   replaced: (state, lang) => (state.step === 'summary' ? undefined : say(m(lang).replaced)),
@@ -149,5 +198,6 @@ export const whys = defineFeature({
     // Buttons of a dialogue that is no longer open in this session.
     '*': async (ctx) => void (await ctx.say(say(m(ctx.lang).stale))),
   },
+  jobs: { remind },
   help: (lang) => m(lang).help,
 });

@@ -181,7 +181,8 @@ function withPicks(state: WhysState, last: string, ctx: DialogContext, preface: 
   return { state, replies: [{ text: lines.join('\n'), buttons: [...buttons, ...controls(state)] }] };
 }
 
-function controls(state: WhysState): Button[] {
+/** The navigation buttons of a step (root cause, back, restart, stop). */
+export function controls(state: WhysState): Button[] {
   const t = whysMessages(state.lang).buttons;
   const b: Button[] = [];
   if (state.step === 'why' && state.chain.length > 0) b.push({ label: t.root, action: { id: WHYS_ACTIONS.root, value: state.id }, style: 'primary' });

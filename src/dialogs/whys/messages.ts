@@ -35,6 +35,9 @@ export const whysMessages = defineMessages({
     replaced: 'I closed your previous, unfinished analysis and started a new one.',
     expired: 'Your unfinished 5-Whys analysis was closed after a long time without activity. Type **5 whys** to start a new one.',
     outdated: 'The 5-Whys dialogue was updated since you started your analysis, so I closed it. Type **5 whys** to start again.',
+    reminder: (n: number, max: number, last: string, hoursLeft: number) =>
+      `Your 5-Whys analysis is still open at **Why ${n} of ${max}**: “${last}”. Answer here to continue; otherwise it closes in about ${hoursLeft} hour${hoursLeft === 1 ? '' : 's'}.`,
+    reminderProblem: (hoursLeft: number) => `Your 5-Whys analysis is waiting for the problem statement. Describe it in one sentence to continue; otherwise it closes in about ${hoursLeft} hour${hoursLeft === 1 ? '' : 's'}.`,
     help: "Stuck? Type **5 whys** and I'll guide you to the root cause.",
     usage: '**5 whys** [your problem in one sentence]',
   },

@@ -1,0 +1,100 @@
+/**
+ * `npm run --silent advisor -- <command>`: the command-line entry point (a composition root, like main.ts).
+ *   chat [--jsonl] [--user NAME]   talk to the advisor (JSON lines for scripts)
+ *   ask "question"                 print the answer the advisor would give
+ *   classify | eval | train        the intent matcher's tools
+ *   data check                     validate the dataset and print counts
+ * Logs go to stderr; stdout carries only the command's output.
+ */
+import { createAdvisorApp } from './app.js';
+import { CliClock, chatInteractive, chatJsonl, cliTurn, type CliChat } from './channels/cli/chat.js';
+import { CliMessenger } from './channels/cli/messenger.js';
+import { renderForTerminal } from './channels/cli/render.js';
+import { createLogger } from './common/logger.js';
+import { loadConfig, loadDotEnv, type Config } from './config.js';
+import { MAX_TEXT_LENGTH } from './core/event.js';
+import { dataCheck } from './tools/data-check.js';
+import { classify, evaluate, train } from './tools/nlu.js';
+
+const USAGE = `Usage: npm run --silent advisor -- <command>
+  chat [--jsonl] [--user NAME]   talk to the advisor (--jsonl: one JSON object per line in and out)
+  ask "question"                 print the answer the advisor would give
+  classify                       read {"text","lang"?} JSON lines, write one classification per line
+  eval [--write-calibration]     evaluate the intent matcher (k-fold and held-out); exit 1 below targets
+  train                          train the intent model into MODEL_CACHE_DIR (npm install does this)
+  data check                     validate data/ and print counts; exit 1 on any problem`;
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+/** The advisor with the CLI channel registered; `close` ends it. */
+async function startChat(config: Config, options: { memory?: boolean } = {}): Promise<CliChat & { close(): Promise<void> }> {
+  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, 2);
+  const clock = new CliClock();
+  try {
+    const app = await createAdvisorApp(config, logger, { memory: options.memory, clock: clock.now });
+    const messenger = new CliMessenger();
+    app.channels.register({ channel: 'cli', messenger, directory: messenger });
+    // The embedded store is this process's alone (its lock says so): leases of a dead process can go at once.
+    await app.scheduler.recoverLeases();
+    return {
+      advisor: app.advisor,
+      messenger,
+      clock,
+      newId: app.ports.newId,
+      runDueJobs: async (now) => void (await app.scheduler.runDue(now, (job) => app.advisor.runJob(job))),
+      close: () => app.close(),
+    };
+  } catch (e) {
+    fail((e as Error).message);
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  await loadDotEnv();
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'chat': {
+      const cli = await startChat(config);
+      const userIndex = args.indexOf('--user');
+      try {
+        if (args.includes('--jsonl')) await chatJsonl(cli);
+        else await chatInteractive(cli, userIndex >= 0 ? (args[userIndex + 1] ?? 'you') : 'you');
+      } finally {
+        await cli.close();
+      }
+      return;
+    }
+    case 'ask': {
+      const question = args.join(' ').trim();
+      if (!question) fail('Usage: npm run --silent advisor -- ask "your question"');
+      if (question.length > MAX_TEXT_LENGTH) fail(`The question is longer than ${MAX_TEXT_LENGTH} characters.`);
+      const cli = await startChat(config, { memory: true });
+      const result = await cliTurn(cli, { channel: 'cli', user: 'ask', conversation: 'ask', text: question });
+      console.log(renderForTerminal(result.replies).text);
+      await cli.close();
+      return;
+    }
+    case 'classify':
+      return classify(config);
+    case 'train':
+      return train(config);
+    case 'eval':
+      return evaluate(config, args);
+    case 'data':
+      if (args[0] !== 'check') fail(`Unknown data command "${args[0] ?? ''}".\n${USAGE}`);
+      return dataCheck(config);
+    default:
+      fail(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
+  }
+}
+
+void main(process.argv.slice(2)).catch((e: unknown) => fail(`advisor: ${(e as Error).stack ?? String(e)}`));

@@ -1,0 +1,28 @@
+/** `data check`: validates data/ and prints counts; exits 1 naming every problem. */
+import { TOPICS } from '../common/topics.js';
+import { formatProblem, inspectDataset, topicCounts } from '../knowledge/dataset.js';
+import { DATA_KINDS } from '../knowledge/schema.js';
+
+/** Where the dataset lives (from the validated configuration). */
+export interface DataPaths {
+  KNOWLEDGE_DIR: string;
+}
+
+/** Prints the dataset's counts per kind, topic and scope. */
+export function dataCheck(config: DataPaths): void {
+  const { dataset, problems } = inspectDataset(config.KNOWLEDGE_DIR);
+  console.log(`dataset: ${config.KNOWLEDGE_DIR}`);
+  for (const kind of Object.keys(DATA_KINDS) as (keyof typeof DATA_KINDS)[]) console.log(`  ${kind.padEnd(12)} ${dataset[kind].length}`);
+  const counts = topicCounts(dataset);
+  console.log(`\n  ${'topic'.padEnd(18)} barriers  solutions  agencies`);
+  for (const t of TOPICS) console.log(`  ${t.padEnd(18)} ${String(counts[t].barriers).padStart(8)}  ${String(counts[t].solutions).padStart(9)}  ${String(counts[t].agencies).padStart(8)}`);
+  const scopes = new Map<string, number>();
+  for (const a of dataset.agencies) scopes.set(a.scope, (scopes.get(a.scope) ?? 0) + 1);
+  console.log(`\n  agencies by scope: ${[...scopes].sort().map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (problems.length) {
+    console.error(`\n${problems.length} problem(s):\n${problems.map(formatProblem).join('\n')}`);
+    process.exit(1);
+  }
+  console.log('\ndata check passed');
+}
+
