@@ -3,15 +3,16 @@
  * copy in bench/baseline/) against the new one (a file per partition), side by side in one run. Each store runs in
  * its own child process, as it does in production (one store per process; sharing a heap would make the new store
  * pay for the garbage of the old one's 10 MB stringify), and the parent alternates single writes between the two so
- * that machine noise hits both alike. Each figure is the median of BENCH_WRITES awaited, sequential puts after
- * BENCH_WARMUP warm-up puts, timed inside the child. Prints a Markdown table for BENCHMARKS.md.
+ * that machine noise hits both alike; after each timed write the child runs `sync` (untimed), so that neither store's
+ * next write pays for the kernel writing back the other's files. Each figure is the median of BENCH_WRITES awaited,
+ * sequential puts after BENCH_WARMUP warm-up puts, timed inside the child. Prints a Markdown table for BENCHMARKS.md.
  *
  * (a) a write to a small collection while another collection holds 100, 10 000 and 100 000 records;
  * (b) a vote into a collection that itself holds 10 000 votes over 100 polls (owner layout, one file per poll),
  *     against the same collection with 100 votes;
  * and, for reference, how long open() takes with 100 000 records.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,7 @@ import { recordKey, type JsonValue } from '../src/store/store.js';
 
 const WRITES = Number(process.env.BENCH_WRITES ?? 200);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
+const SETTLE = process.env.BENCH_SETTLE !== '0';
 const SIZES = [100, 10_000, 100_000];
 const COLLECTIONS: CollectionSpec[] = [{ name: 'votes', layout: { split: 'owner', segments: 1 } }];
 
@@ -76,7 +78,11 @@ async function worker(): Promise<void> {
       if (message.cmd === 'write') {
         const start = performance.now();
         await write(message.i);
-        return { ms: performance.now() - start };
+        const ms = performance.now() - start;
+        // Untimed: push this write's dirty pages to the disk now, so that the kernel's writeback of the old store's
+        // 10 MB files does not land inside the other store's next timed write (BENCH_SETTLE=0 turns it off).
+        if (SETTLE) execFileSync('sync');
+        return { ms };
       }
       if (message.cmd === 'reopen') {
         await store!.close();
@@ -157,7 +163,8 @@ async function main(): Promise<void> {
   }
   if (openRow) rows.push(openRow);
   const fmt = (ms: number): string => (ms < 10 ? ms.toFixed(3) : ms.toFixed(1));
-  console.log(`\nMedian of ${WRITES} awaited sequential writes after ${WARMUP} warm-up writes, old and new alternating (Node ${process.version}, ${os.cpus().length} cores).\n`);
+  const settle = SETTLE ? ', `sync` after each write' : '';
+  console.log(`\nMedian of ${WRITES} awaited sequential writes after ${WARMUP} warm-up writes, old and new alternating${settle} (Node ${process.version}, ${os.cpus().length} cores).\n`);
   console.log('| scenario | old layout, ms | new layout, ms | old / new |');
   console.log('| --- | ---: | ---: | ---: |');
   for (const r of rows) console.log(`| ${r.label} | ${fmt(r.old)} | ${fmt(r.new)} | ${(r.old / r.new).toFixed(1)}× |`);

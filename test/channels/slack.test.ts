@@ -144,6 +144,36 @@ describe('Slack channel', () => {
     expect(JSON.stringify(call.args.view)).toMatch(/saved analyses/);
   });
 
+  it('renders a form inline in a DM and reads its state back when the submit button is clicked', async () => {
+    const since = fake.calls.length;
+    await dm('my profile', 'U10');
+    const toU10 = (from: number) => fake.of('chat.postMessage', from).filter((c) => c.args.channel === 'D-U10');
+    await fake.waitFor(() => toU10(since).length > 0);
+    const card = toU10(since)[0]!;
+    const blocks = card.args.blocks as { type: string; block_id?: string }[];
+    expect(blocks.filter((b) => b.type === 'input').map((b) => b.block_id)).toEqual(['country', 'sector']);
+    const submit = findButton(card, 'profile.save');
+    const body = JSON.parse(blockActions('U10', 'D-U10', submit)) as Record<string, unknown>;
+    body.state = { values: { country: { field: { type: 'static_select', selected_option: { value: 'DE' } } }, sector: { field: { type: 'static_select', selected_option: null } } } };
+    const clicked = fake.calls.length;
+    const { res } = await sendForm({ payload: JSON.stringify(body) });
+    expect(res.status).toBe(200);
+    await fake.waitFor(() => toU10(clicked).length > 0);
+    expect(String(toU10(clicked)[0]!.args.text)).toMatch(/Saved: your company is in Germany/);
+  });
+
+  it('parses /advisor text like typed text, with the usage when arguments do not fit', async () => {
+    const since = fake.calls.length;
+    await sendForm({ command: '/advisor', text: '5 whys our sales in Norway stall', user_id: 'U11', channel_id: 'C11', team_id: 'T1', trigger_id: 't3', response_url: `${fake.responseUrl}cmd-3` });
+    await fake.waitFor(() => fake.of('response_url', since).length > 0);
+    expect(fake.of('response_url', since)[0]!.args).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Why 1 of 5[\s\S]*our sales in Norway stall/) });
+    // In an open dialogue a line that fails as a command is an answer ("export costs are high"); outside one it is an error.
+    const bad = fake.calls.length;
+    await sendForm({ command: '/advisor', text: 'export seven', user_id: 'U12', channel_id: 'C11', team_id: 'T1', trigger_id: 't4', response_url: `${fake.responseUrl}cmd-4` });
+    await fake.waitFor(() => fake.of('response_url', bad).length > 0);
+    expect(fake.of('response_url', bad)[0]!.args).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/could not read that command[\s\S]*Usage/) });
+  });
+
   it('rejects a forged or stale signature with 401 and posts nothing', async () => {
     const since = fake.calls.length;
     const body = JSON.stringify(eventEnvelope({ type: 'message', channel_type: 'im', channel: 'D-X', user: 'UX', text: 'hello', ts: '1.1' }));

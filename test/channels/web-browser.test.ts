@@ -45,4 +45,20 @@ describe('web chat in Chromium', () => {
     expect(await page.locator('.msg img').count()).toBe(0);
     expect(errors).toEqual([]);
   });
+
+  it('renders the profile form and saves what the visitor picks', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    await page.fill('#message', 'my profile');
+    await page.press('#message', 'Enter');
+    const form = page.locator('.msg.bot form.input').last();
+    await form.waitFor();
+    await form.locator('select').first().selectOption('SE');
+    await form.locator('select').nth(1).selectOption('automotive');
+    await form.locator('button[type=submit]').click();
+    await expect.poll(() => page.locator('.msg.bot').allInnerTexts().then((t) => t.join('\n')), { timeout: 10_000 }).toMatch(/Saved: your company is in Sweden[\s\S]*Saved: your sector is Automotive/);
+    expect(errors).toEqual([]);
+  });
 });

@@ -9,7 +9,7 @@ import { quoteUserText } from '../../core/text.js';
 import type { Lang } from '../../common/lang.js';
 import { ownerPrefix } from '../../store/store.js';
 import { analysesMessages as m } from './messages.js';
-import { analyses, exportMessage, recentAnalyses } from './model.js';
+import { allAnalyses, analyses, exportMessage, recentAnalyses } from './model.js';
 
 const ANALYSES = 'analyses';
 
@@ -57,7 +57,7 @@ export const analysesFeature = defineFeature({
   ],
   actions: {
     export: async (ctx, a) => {
-      const found = (await recentAnalyses(ctx.ports.store, ctx.userKey)).find((x) => x.id === a.value);
+      const found = (await allAnalyses(ctx.ports.store, ctx.userKey)).find((x) => x.id === a.value);
       await ctx.say(found ? exportMessage(found, ctx.ports.knowledge, ctx.lang) : { text: m(ctx.lang).notYours });
     },
   },

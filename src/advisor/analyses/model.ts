@@ -32,13 +32,21 @@ export async function saveAnalysis(store: Store, userKey: string, a: Analysis): 
   await analyses.put(store, ownedKey(userKey, a.createdAt.slice(0, 10), a.id), a);
 }
 
+/** Every analysis of a user, newest first, read page by page. */
+export async function allAnalyses(store: Store, userKey: string): Promise<Analysis[]> {
+  const all: Analysis[] = [];
+  let after: string | undefined;
+  do {
+    const page = await analyses.list(store, ownerPrefix(userKey), { limit: 500, after });
+    all.push(...page.records.map((r) => r.value));
+    after = page.next;
+  } while (after);
+  return all.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
 /** The ten most recent analyses, newest first: the numbering of "my analyses" and "export N". */
 export async function recentAnalyses(store: Store, userKey: string): Promise<Analysis[]> {
-  const page = await analyses.list(store, ownerPrefix(userKey), { limit: 1000 });
-  return page.records
-    .map((r) => r.value)
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-    .slice(0, 10);
+  return (await allAnalyses(store, userKey)).slice(0, 10);
 }
 
 function parts(a: Analysis, k: Knowledge): { solutions: Solution[]; agencies: Agency[] } {
