@@ -25,6 +25,7 @@ import { recordKey, type JsonValue } from '../src/store/store.js';
 const WRITES = Number(process.env.BENCH_WRITES ?? 200);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 const SETTLE = process.env.BENCH_SETTLE !== '0';
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 10);
 const SIZES = [100, 10_000, 100_000];
 const COLLECTIONS: CollectionSpec[] = [{ name: 'votes', layout: { split: 'owner', segments: 1 } }];
 
@@ -81,7 +82,11 @@ async function worker(): Promise<void> {
         const ms = performance.now() - start;
         // Untimed: push this write's dirty pages to the disk now, so that the kernel's writeback of the old store's
         // 10 MB files does not land inside the other store's next timed write (BENCH_SETTLE=0 turns it off).
-        if (SETTLE) execFileSync('sync');
+        if (SETTLE) {
+          execFileSync('sync');
+          // …and let this process's own after-work (V8's concurrent GC of a 10 MB string) end before the other writes.
+          await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+        }
         return { ms };
       }
       if (message.cmd === 'reopen') {

@@ -30,6 +30,9 @@ export class ChannelRouter implements Messenger, Directory {
   direct(user: UserAddress): Promise<Address> {
     return this.of(user.channel).messenger.direct(user);
   }
+  async forget(user: UserAddress): Promise<void> {
+    await this.byChannel.get(user.channel)?.messenger.forget?.(user);
+  }
   members(conversation: Address): Promise<UserAddress[]> {
     return this.of(conversation.channel).directory.members(conversation);
   }

@@ -18,6 +18,8 @@ export interface Messenger {
   delete(ref: MessageRef): Promise<void>;
   /** The 1:1 conversation with a user (Slack conversations.open; web and CLI: the user's own conversation). */
   direct(user: UserAddress): Promise<Address>;
+  /** Deletes what the channel itself keeps for this user (the web chat's outbox); "forget me" calls it. */
+  forget?(user: UserAddress): Promise<void>;
 }
 
 /** Who is in a conversation, and when they work. */

@@ -28,6 +28,10 @@ describe('web outbox', () => {
     expect(next.entries).toEqual([{ kind: 'delete', id: ref.id }]);
     expect((await web.read('v1', next.next)).entries).toEqual([]);
     expect(await web.members(to)).toEqual([{ channel: 'web', user: 'v1' }]);
+    await web.post(to, { text: 'one more' });
+    await web.forget({ channel: 'web', user: 'v1' });
+    expect((await web.read('v1', undefined)).entries).toEqual([]);
+    expect((await web.read('v2', undefined)).entries).toHaveLength(1);
   });
 
   it('lets undelivered entries expire after a week', async () => {

@@ -39,6 +39,20 @@ describe('Advisor core', () => {
     expect(out2.replies[0]!.text).toMatch(/either text or an action/);
   });
 
+  it('forgets everything a user left in every feature, and nothing of anyone else', async () => {
+    const zoe = t.as('zoe');
+    await zoe.send('my country is Austria');
+    (await zoe.send('Which grants can finance our first export project?')).expectReply(/Financing/);
+    await t.as('other').send('Which grants can finance our first export project?');
+    const ask = await zoe.send('forget me');
+    const done = await zoe.press(ask.button('privacy.confirm'));
+    done.expectReply(/Done\. I deleted your profile, 0 saved analyses and \d+ open dialogues?/);
+    expect(done.updates[0]).toMatchObject({ id: ask.replies[0]!.id, message: { text: expect.stringMatching(/You confirmed the deletion/) } });
+    (await zoe.send('more')).expectReply(/nothing to show more of/);
+    (await zoe.send('my profile')).expectReply(/Country: not set/);
+    (await t.as('other').send('more')).expectReply(/\(more\)|everything I have/);
+  });
+
   it('continues a 5-Whys analysis saved by the previous version of the session record', async () => {
     const now = t.clock.now().toISOString();
     const { sessionKey } = { sessionKey: 'cli:-:legacy:dm%3Alegacy:-' };

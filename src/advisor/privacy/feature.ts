@@ -24,6 +24,7 @@ async function forgetEverything(ctx: TurnContext): Promise<void> {
     if (phrase) phrases.push(phrase);
   }
   phrases.push(t.dialogues(await sessions.deleteByPrefix(ctx.ports.store, ownerPrefix(ctx.userKey))));
+  await ctx.ports.messenger.forget?.(ctx.user);
   const list = phrases.length > 1 ? `${phrases.slice(0, -1).join(', ')} ${t.and} ${phrases.at(-1)}` : phrases[0]!;
   await ctx.say({ text: t.done(list) });
 }

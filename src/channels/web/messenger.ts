@@ -56,6 +56,10 @@ export class WebMessenger implements Messenger, Directory {
     return directConversation('web', user.user);
   }
 
+  async forget(user: UserAddress): Promise<void> {
+    await outbox.deleteByPrefix(this.store, `${recordKey(user.user)}:`);
+  }
+
   async members(conversation: Address): Promise<UserAddress[]> {
     const visitor = visitorOf(conversation.conversation);
     return visitor ? [{ channel: 'web', user: visitor }] : [];
