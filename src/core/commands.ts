@@ -137,7 +137,8 @@ function validate<C extends ParsableCommand>(command: C, tokens: Token[], rest: 
   const parsed = command.args!.safeParse(raw);
   if (parsed.success) return { command, input: parsed.data };
   const issue = parsed.error.issues[0]!;
-  const where = issue.path.filter((p) => p !== 'flags' && p !== 'args').join('.');
+  // A flag's problem names the flag; a positional argument's problem speaks for itself.
+  const where = issue.path[0] === 'flags' && issue.path[1] !== undefined ? `--${String(issue.path[1])}` : undefined;
   return { command, error: where ? `${where}: ${issue.message}` : issue.message };
 }
 

@@ -85,11 +85,12 @@ export function route(registry: Registry, session: Session, notices: Message[], 
 function runCommand(r: Route, parsed: NonNullable<ParseResult<AnyCommand>>): Route {
   const spec = parsed.command;
   r.kind = `command:${spec.id}`;
+  // Parse errors are the command schemas' own messages (a flag name in them is limited to [a-z0-9-]), not user text.
   r.run =
     'input' in parsed
       ? (ctx) => spec.run(ctx, parsed.input)
       : async (ctx) => {
-          throw new AdvisorError('BAD_INPUT', coreMessages(ctx.lang).badCommand(quoteUserText(parsed.error, 200), spec.usage?.(ctx.lang)));
+          throw new AdvisorError('BAD_INPUT', coreMessages(ctx.lang).badCommand(parsed.error, spec.usage?.(ctx.lang)));
         };
   return r;
 }

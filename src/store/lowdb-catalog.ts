@@ -54,6 +54,11 @@ export class Catalog {
     return state;
   }
 
+  /** Declared collections that have no folder yet: nothing to read, so their new partitions need no read either. */
+  markAbsent(folders: ReadonlySet<string>): void {
+    for (const name of this.layouts.keys()) if (!folders.has(name)) this.collection(name).complete = true;
+  }
+
   /** Every partition loaded so far, of every collection. */
   *loadedPartitions(): Generator<Partition> {
     for (const c of this.collections.values()) yield* c.loaded.values();
@@ -73,7 +78,7 @@ export class Catalog {
   /** The partition named `name`, read from its file on first use. */
   partition(c: CollectionState, name: string): Promise<Partition> | Partition {
     const fileName = partitionFileName(name);
-    const ready = c.loaded.get(fileName);
+    const ready = c.loaded.get(fileName) ?? c.loading.get(fileName);
     if (ready) return ready;
     if (c.complete) {
       // Nothing on disk that is not loaded yet: a new partition.

@@ -87,6 +87,20 @@ describe('LowdbStore files', () => {
     await s.close();
   });
 
+  it('concurrent first uses of partitions not loaded yet share one read and lose no update', async () => {
+    const first = await LowdbStore.open(dir, { collections: LAYOUTS });
+    await first.put('pairs', 'a:n', 0);
+    await first.close();
+    const s = await LowdbStore.open(dir, { collections: LAYOUTS });
+    // Called at once, before the background pass can have read anything: on disk ('a') and new ('z') partitions.
+    await Promise.all(Array.from({ length: 50 }, (_, i) => s.increment('pairs', i % 2 ? 'a:n' : 'z:n')));
+    expect([await s.get('pairs', 'a:n'), await s.get('pairs', 'z:n')]).toEqual([25, 25]);
+    await s.close();
+    const again = await LowdbStore.open(dir, { collections: LAYOUTS });
+    expect([await again.get('pairs', 'a:n'), await again.get('pairs', 'z:n')]).toEqual([25, 25]);
+    await again.close();
+  });
+
   it('keeps a second process from opening the same data folder', async () => {
     const a = await LowdbStore.open(dir);
     const err = await LowdbStore.open(dir, { lockWaitMs: 300 }).catch((e: unknown) => e);

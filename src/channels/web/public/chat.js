@@ -58,7 +58,8 @@ function renderInput(spec, messageId) {
   const select = (options, multiple, initial, optional) => {
     const s = document.createElement('select');
     s.multiple = Boolean(multiple);
-    if (optional && !multiple) s.append(new Option('–', ''));
+    // No silent default: a required choice without a value starts empty, so the browser asks for one.
+    if (!multiple && (optional || !initial)) s.append(new Option('–', ''));
     for (const o of options) s.append(new Option(o.label, o.value, false, o.value === initial));
     return s;
   };
@@ -206,7 +207,8 @@ async function send(payload, shown) {
     });
     const body = await res.json();
     if (!res.ok) {
-      addMessage('bot error', escapeHtml(body.error ?? `Error ${res.status}`));
+      // The server's own message (escaped by markdown() like every reply).
+      addMessage('bot error', markdown(body.error ?? `Error ${res.status}`));
       return;
     }
     for (const reply of body.replies) renderReply(reply);
