@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Address, UserAddress } from '../../src/core/event.js';
 import type { MessageRef } from '../../src/core/message.js';
 import { SlackApiError, SlackMessenger } from '../../src/channels/slack/messenger.js';
+import { SlackTurnOutput } from '../../src/channels/slack/output.js';
 import { FakeSlackApi } from '../helpers/fake-slack.js';
 
 describe('SlackMessenger', () => {
@@ -129,5 +130,21 @@ describe('SlackMessenger', () => {
       messenger.post(channel, { text: 'x', attachments: [{ name: 'a.png', mimeType: 'image/png', data: new Uint8Array(3) }] }),
     );
     expect(err).toMatchObject({ method: 'files.uploadV2', code: 'channel_not_found', posted: { conversation: 'C1', id: expect.any(String) } });
+  });
+
+  it('lets a turn post a message whose file upload fails (no files:write scope): the message stands, no error', async () => {
+    fake.errors.set('files.getUploadURLExternal', 'missing_scope');
+    try {
+      const since = fake.calls.length;
+      const client = new webApi.WebClient('xoxb-T1', { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
+      const warn = vi.spyOn(logger, 'warn');
+      const out = new SlackTurnOutput(client, messenger, { team: 'T1', channel: 'C1', user: 'U1', private: false }, logger);
+      const ref = await out.say({ text: 'Your chart', attachments: [{ name: 'chart.png', mimeType: 'image/png', data: new Uint8Array(64) }] });
+      expect(ref).toMatchObject({ channel: 'slack', conversation: 'C1' });
+      expect(fake.of('chat.postMessage', since)).toHaveLength(1);
+      expect(warn).toHaveBeenCalledWith({ code: 'missing_scope' }, expect.stringMatching(/upload failed/));
+    } finally {
+      fake.errors.delete('files.getUploadURLExternal');
+    }
   });
 });

@@ -7,7 +7,7 @@ import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../common/logger.js';
 import type { Audience, Message, MessageRef, TurnOutput } from '../../core/message.js';
-import type { SlackMessenger } from './messenger.js';
+import { SlackApiError, type SlackMessenger } from './messenger.js';
 import { attachmentsToUpload, formModal, renderMessage } from './render.js';
 
 export interface SlackTarget {
@@ -51,7 +51,16 @@ export class SlackTurnOutput implements TurnOutput {
       return undefined;
     }
     const address = { channel: 'slack' as const, team: t.team, conversation: t.channel, thread: t.thread };
-    return this.messenger.post(address, message, isPrivate ? { privateTo: { channel: 'slack', team: t.team, user: t.user } } : undefined);
+    try {
+      return await this.messenger.post(address, message, isPrivate ? { privateTo: { channel: 'slack', team: t.team, user: t.user } } : undefined);
+    } catch (err) {
+      // The message went out and only its file upload failed (e.g. no files:write scope): the inline preview stands.
+      if (err instanceof SlackApiError && err.posted) {
+        this.logger.warn({ code: err.code }, 'Slack file upload failed; the message was posted without the file');
+        return err.posted;
+      }
+      throw err;
+    }
   }
 
   async replaceSource(message: Message): Promise<void> {
