@@ -87,6 +87,10 @@ export class StoreScheduler implements Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = true;
+  /** The earliest time (ms) at which a job may be due, as far as this instance knows; 0: unknown, look. */
+  private nextDue = 0;
+  /** When the last runDue scanned the jobs (ms, by the time it was given). */
+  private lastScan = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: Store,
@@ -114,6 +118,7 @@ export class StoreScheduler implements Scheduler {
       const lease = old && leased(old, now) ? old.lease : undefined;
       return toJson({ name: spec.name, key: spec.key, runAt, payload: spec.payload, attempts: 0, scheduleId: randomUUID(), lease });
     });
+    this.nextDue = Math.min(this.nextDue, runAt);
   }
 
   /** Removes a job (a run in progress finishes, but is not retried); true when there was one. */
@@ -130,19 +135,33 @@ export class StoreScheduler implements Scheduler {
   /** Claims and runs every due job, soonest first, one after another; resolves with how many it ran. */
   async runDue(now: Date, run: RunJob, options: { limit?: number } = {}): Promise<number> {
     const at = now.getTime();
-    const due = (await this.all()).filter((j) => j.runAt <= at && !leased(j, at)).slice(0, options.limit ?? Number.POSITIVE_INFINITY);
+    // schedule() calls from here on lower it again; what this scan sees is added below.
+    this.nextDue = Number.POSITIVE_INFINITY;
+    this.lastScan = at;
+    const jobs = await this.all();
+    const isDue = (j: JobRecord): boolean => j.runAt <= at && !leased(j, at);
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    const due = jobs.filter(isDue).slice(0, limit);
+    let next = jobs.filter(isDue).length > limit ? at : Number.POSITIVE_INFINITY;
+    for (const j of jobs) if (!isDue(j)) next = Math.min(next, j.lease && leased(j, at) ? j.lease.until : j.runAt);
     let ran = 0;
     for (const candidate of due) {
       const claim = await this.claim(candidate, at);
-      if (!claim) continue;
+      // Claimed by another runner meanwhile: free again at the latest when that lease ends.
+      if (!claim) {
+        next = Math.min(next, at + this.leaseMs);
+        continue;
+      }
       ran++;
+      let error: string | undefined;
       try {
         await run({ name: claim.name, key: claim.key, payload: claim.payload, attempt: claim.attempts });
-        await this.finish(claim, at, undefined);
       } catch (cause) {
-        await this.finish(claim, at, cause instanceof Error ? cause.message : String(cause));
+        error = cause instanceof Error ? cause.message : String(cause);
       }
+      next = Math.min(next, (await this.finish(claim, at, error)) ?? Number.POSITIVE_INFINITY);
     }
+    this.nextDue = Math.min(this.nextDue, next);
     return ran;
   }
 
@@ -156,15 +175,23 @@ export class StoreScheduler implements Scheduler {
         return toJson({ ...cur, lease: undefined });
       });
     }
+    this.nextDue = 0;
   }
 
-  /** Polls for due jobs every `intervalMs` until stop(); errors of the store go to `onError`, the loop goes on. */
-  start(run: RunJob, options: { intervalMs?: number; onError?: (error: unknown) => void } = {}): void {
+  /**
+   * Polls for due jobs every `intervalMs` until stop(); errors of the store go to `onError`, the loop goes on. A
+   * poll reads every job, so the loop skips polls while nothing can be due by what this scheduler knows (its last
+   * scan, its own schedule() calls and retries), and rescans at least every `rescanMs` for jobs others added.
+   */
+  start(run: RunJob, options: { intervalMs?: number; rescanMs?: number; onError?: (error: unknown) => void } = {}): void {
     if (!this.stopped) return;
     this.stopped = false;
     const intervalMs = options.intervalMs ?? 1000;
+    const rescanMs = options.rescanMs ?? 60_000;
     const tick = (): void => {
-      this.running = this.runDue(this.clock(), run)
+      const now = this.clock();
+      const idle = now.getTime() < this.nextDue && now.getTime() - this.lastScan < rescanMs;
+      this.running = (idle ? Promise.resolve(0) : this.runDue(now, run))
         .catch((error: unknown) => options.onError?.(error))
         .finally(() => {
           // Unref'd: a pending poll must not keep a finished process alive.
@@ -205,12 +232,15 @@ export class StoreScheduler implements Scheduler {
     return stored?.lease?.id === id ? stored : undefined;
   }
 
-  /** Ends a claimed run: done (delete), retry later, or dead letter; a replaced job only loses the lease. */
-  private async finish(claim: JobRecord, now: number, error: string | undefined): Promise<void> {
+  /**
+   * Ends a claimed run: done (delete), retry later, or dead letter; a replaced job only loses the lease. Resolves
+   * with when the job is due next, if it stays.
+   */
+  private async finish(claim: JobRecord, now: number, error: string | undefined): Promise<number | undefined> {
     const mine = (cur: JobRecord | undefined): cur is JobRecord => cur?.lease?.id === claim.lease?.id;
     if (error !== undefined && claim.attempts >= this.maxAttempts) {
       const dead = { ...toJson({ ...claim, lease: undefined, lastError: error }), failedAt: new Date(now).toISOString() };
-      await this.store.updateMany(
+      const [stays] = await this.store.updateMany(
         [{ collection: 'jobs', key: claim.key }, { collection: 'jobs_dead', key: recordKey(claim.key, claim.scheduleId) }],
         ([raw, buried]) => {
           const cur = parse(raw);
@@ -220,9 +250,9 @@ export class StoreScheduler implements Scheduler {
           return [undefined, dead];
         },
       );
-      return;
+      return parse(stays)?.runAt;
     }
-    await this.store.update('jobs', claim.key, (raw) => {
+    const stays = await this.store.update('jobs', claim.key, (raw) => {
       const cur = parse(raw);
       // Someone else holds it now (our lease ran out), or it was cancelled: not ours to change.
       if (!mine(cur)) return raw;
@@ -231,6 +261,7 @@ export class StoreScheduler implements Scheduler {
       if (error === undefined) return undefined;
       return toJson({ ...free, runAt: now + this.backoffMs(cur.attempts), lastError: error });
     });
+    return parse(stays)?.runAt;
   }
 
   private async bury(key: string, value: JsonValue, error: string): Promise<void> {

@@ -8,7 +8,7 @@ import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import { z } from 'zod';
 import type { Layout } from './collections.js';
-import { StoreError, type JsonValue } from './store.js';
+import { StoreError, type JsonValue, type WriteOptions } from './store.js';
 
 /** A stored record: its value and, optionally, when it expires (ms since the epoch). */
 export interface Entry {
@@ -227,4 +227,18 @@ export async function readPartition(file: string, collection: string, name: stri
   const partition = new Partition(collection, valid.partition, low, file);
   partition.fill(valid.records);
   return partition;
+}
+
+/** An entry, without an `e` field when the record never expires. */
+export function newEntry(v: JsonValue, e: number | undefined): Entry {
+  return e === undefined ? { v } : { v, e };
+}
+
+/** The expiry of a write in ms, checked: an invalid Date is a bad request, not a record that never expires. */
+export function expiry(options: WriteOptions | undefined): number | undefined {
+  const at = options?.expiresAt;
+  if (at === undefined) return undefined;
+  const ms = at instanceof Date ? at.getTime() : Number.NaN;
+  if (!Number.isFinite(ms)) throw new StoreError('STORE_BAD_REQUEST', 'expiresAt must be a valid Date');
+  return ms;
 }

@@ -22,8 +22,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Catalog } from './lowdb-catalog.js';
 import type { CollectionSpec } from './collections.js';
-import { LEGACY_FILE_NAME, STORE_FOLDER, eachLimited, fsyncDir, fsyncFile, lockDataDir, readLegacyStore, replayJournal, retireLegacyStore } from './lowdb-files.js';
-import type { Entry, Partition } from './lowdb-partition.js';
+import { LEGACY_FILE_NAME, STORE_FOLDER, lockDataDir, replayJournal } from './lowdb-files.js';
+import { migrateLegacyStore } from './lowdb-migrate.js';
+import { expiry, newEntry, type Partition } from './lowdb-partition.js';
 import { BatchWriter } from './lowdb-writer.js';
 import { StoreError, type Change, type JsonValue, type ListOptions, type ListPage, type RecordRef, type Store, type WriteOptions } from './store.js';
 
@@ -40,6 +41,8 @@ export interface LowdbStoreOptions {
 }
 
 const closedError = (): StoreError => new StoreError('STORE_CLOSED', 'The store is closed');
+const asStoreError = (cause: unknown): StoreError =>
+  cause instanceof StoreError ? cause : new StoreError('STORE_UNREADABLE', (cause as Error).message, { cause });
 const copy = <T>(value: T): T => structuredClone(value);
 
 export class LowdbStore implements Store {
@@ -85,7 +88,7 @@ export class LowdbStore implements Store {
     try {
       await replayJournal(storeDir);
       store = new LowdbStore(storeDir, release, options);
-      await store.migrate(path.join(root, LEGACY_FILE_NAME));
+      await migrateLegacyStore(path.join(root, LEGACY_FILE_NAME), storeDir, store.catalog, (parts) => store!.commit(parts));
     } catch (cause) {
       if (store) clearInterval(store.sweeper);
       await release?.();
@@ -328,42 +331,4 @@ export class LowdbStore implements Store {
     // A failed write leaves them dirty for the next batch; the sweep has no caller to tell.
     if (pruned.length > 0) await this.commit(pruned).catch(() => undefined);
   }
-
-  /** Moves the records of today's single-file store.json into partition files, fsyncs them, then renames it. */
-  private async migrate(legacyFile: string): Promise<void> {
-    const legacy = await readLegacyStore(legacyFile);
-    if (!legacy) return;
-    const written = new Set<Partition>();
-    for (const [name, records] of Object.entries(legacy)) {
-      const c = this.catalog.collection(name);
-      // Lists the folder once (a half-done earlier migration may have left files), so new partitions need no read.
-      await this.catalog.allPartitions(c);
-      for (const [key, value] of Object.entries(records)) {
-        const p = await this.catalog.partitionOfKey(c, key);
-        p.set(key, { v: value });
-        written.add(p);
-      }
-    }
-    await this.commit(written);
-    await eachLimited([...written], (p) => fsyncFile(p.file!));
-    await Promise.all([...new Set([...written].map((p) => path.dirname(p.file!)))].map(fsyncDir));
-    await fsyncDir(this.storeDir!);
-    await retireLegacyStore(legacyFile);
-  }
-}
-
-function newEntry(v: JsonValue, e: number | undefined): Entry {
-  return e === undefined ? { v } : { v, e };
-}
-
-function expiry(options: WriteOptions | undefined): number | undefined {
-  const at = options?.expiresAt;
-  if (at === undefined) return undefined;
-  const ms = at instanceof Date ? at.getTime() : Number.NaN;
-  if (!Number.isFinite(ms)) throw new StoreError('STORE_BAD_REQUEST', 'expiresAt must be a valid Date');
-  return ms;
-}
-
-function asStoreError(cause: unknown): StoreError {
-  return cause instanceof StoreError ? cause : new StoreError('STORE_UNREADABLE', (cause as Error).message, { cause });
 }

@@ -1,8 +1,28 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { JOB_COLLECTIONS, StoreScheduler, defaultBackoffMs, type DueJob, type StoreSchedulerOptions } from '../../src/jobs/store-scheduler.js';
 import { LowdbStore } from '../../src/store/lowdb-store.js';
+import type { Store } from '../../src/store/store.js';
 import { tempDir } from '../helpers/tmp.js';
 import { schedulerContract, type SchedulerHarness } from './contract.js';
+
+/** The store, counting how often jobs are listed (one list per poll that reads the jobs). */
+function countingLists(store: Store): { store: Store; lists: () => number } {
+  let n = 0;
+  const wrapped: Store = {
+    get: (c, k) => store.get(c, k),
+    put: (c, k, v, o) => store.put(c, k, v, o),
+    putIfAbsent: (c, k, v, o) => store.putIfAbsent(c, k, v, o),
+    update: (c, k, f, o) => store.update(c, k, f, o),
+    updateMany: (refs, f) => store.updateMany(refs, f),
+    delete: (c, k) => store.delete(c, k),
+    list: (c, p, o) => (n++, store.list(c, p, o)),
+    deleteByPrefix: (c, p) => store.deleteByPrefix(c, p),
+    increment: (c, k, by) => store.increment(c, k, by),
+    ping: () => store.ping(),
+    close: () => store.close(),
+  };
+  return { store: wrapped, lists: () => n };
+}
 
 async function harness(options: StoreSchedulerOptions): Promise<SchedulerHarness> {
   const { dir, cleanup } = tempDir();
@@ -92,6 +112,27 @@ describe('StoreScheduler', () => {
     expect(await s.pending()).toEqual([expect.objectContaining({ key: 'later' })]);
     s.start(async (job) => void ran.push(job.key), { intervalMs: 10 });
     await vi.waitFor(() => expect(ran).toEqual(['slow', 'later']), { timeout: 2000, interval: 5 });
+    await s.stop();
+  });
+
+  it('the polling loop reads the jobs only when one may be due, and at least every rescanMs', async () => {
+    const { store, lists } = countingLists(h.store);
+    const s = new StoreScheduler(store, { clock: () => now });
+    await s.schedule({ name: 'demo', key: 'in-an-hour', runAt: new Date(now.getTime() + 3_600_000), payload: null });
+    const ran: string[] = [];
+    s.start(async (job) => void ran.push(job.key), { intervalMs: 2, rescanMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 60));
+    expect(lists()).toBe(1);
+    // Another process's job is found by the next rescan; this scheduler's own is known at once.
+    await new StoreScheduler(h.store).schedule({ name: 'demo', key: 'other', runAt: now, payload: null });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ran).toEqual([]);
+    now = new Date(now.getTime() + 60_000);
+    await vi.waitFor(() => expect(ran).toEqual(['other']), { timeout: 2000, interval: 5 });
+    await s.schedule({ name: 'demo', key: 'mine', runAt: now, payload: null });
+    await vi.waitFor(() => expect(ran).toEqual(['other', 'mine']), { timeout: 2000, interval: 5 });
+    now = new Date(now.getTime() + 3_600_000);
+    await vi.waitFor(() => expect(ran).toEqual(['other', 'mine', 'in-an-hour']), { timeout: 2000, interval: 5 });
     await s.stop();
   });
 
