@@ -21,7 +21,10 @@ import type { CollectionSpec } from './store/collections.js';
 import { LowdbStore } from './store/lowdb-store.js';
 import type { Store } from './store/store.js';
 
-/** Collections the adapters own (Slack delivery ids, installations), declared here so the store knows their layout. */
+/**
+ * Collections the adapters own (web outbox, Slack delivery ids, installations), declared here so the store knows
+ * their layout. Delivery ids live an hour, spread over 64 files so that each write stays small.
+ */
 export const CHANNEL_COLLECTIONS: readonly CollectionSpec[] = [outbox, installations, { name: 'slack_deliveries', layout: { split: 'hash', buckets: 64 } }];
 
 export interface AdvisorApp {

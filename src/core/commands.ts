@@ -86,27 +86,42 @@ export function phraseWords(phrase: string): string[] {
   return phrase.split(/\s+/).map(foldWord).filter(Boolean);
 }
 
-/** Finds the command the text starts with and validates its arguments; undefined when the text is not a command. */
+interface Phrase<C> {
+  command: C;
+  words: string[];
+}
+
+/** The command phrases, folded once per command list and longest first (the registry's list lives for the process). */
+const compiled = new WeakMap<readonly ParsableCommand[], Phrase<ParsableCommand>[]>();
+function phrasesOf<C extends ParsableCommand>(commands: readonly C[]): Phrase<C>[] {
+  let phrases = compiled.get(commands);
+  if (!phrases) {
+    phrases = commands
+      .flatMap((command) => Object.values(command.words).flat().map((phrase) => ({ command, words: phraseWords(phrase) })))
+      .filter((p) => p.words.length > 0)
+      .sort((a, b) => b.words.length - a.words.length);
+    compiled.set(commands, phrases);
+  }
+  // The list holds the very commands it was built from.
+  return phrases as Phrase<C>[];
+}
+
+/** Finds the command the text starts with and validates its arguments; undefined when the text is not one. */
 export function parseCommand<C extends ParsableCommand>(text: string, commands: readonly C[]): ParseResult<C> {
   const tokens = tokenize(text);
-  let best: { command: C; length: number } | undefined;
-  for (const command of commands) {
-    for (const phrase of Object.values(command.words).flat()) {
-      const words = phraseWords(phrase);
-      if (words.length === 0 || words.length > tokens.length || (best && best.length >= words.length)) continue;
-      if (words.every((w, k) => !tokens[k]!.quoted && foldWord(tokens[k]!.text) === w)) best = { command, length: words.length };
-    }
-  }
+  const folded = tokens.map((t) => (t.quoted ? undefined : foldWord(t.text)));
+  const best = phrasesOf(commands).find((p) => p.words.length <= tokens.length && p.words.every((w, k) => folded[k] === w));
   if (best) {
-    const restTokens = tokens.slice(best.length);
+    const length = best.words.length;
+    const restTokens = tokens.slice(length);
     if (!best.command.args) return restTokens.length === 0 ? { command: best.command, input: { args: [], flags: {}, rest: '' } } : undefined;
-    const rest = text.slice(tokens[best.length - 1]!.end).replace(/^[\s:,–-]+/, '').trim();
+    const rest = text.slice(tokens[length - 1]!.end).replace(/^[\s:,–-]+/, '').trim();
     return validate(best.command, restTokens, rest);
   }
-  const folded = foldText(text);
+  const lowered = foldText(text);
   for (const command of commands) {
     for (const pattern of command.patterns ?? []) {
-      const m = pattern.exec(folded);
+      const m = pattern.exec(lowered);
       if (m?.[1]) return validate(command, [], m[1].trim());
     }
   }

@@ -43,7 +43,8 @@ export class Advisor {
   /** Handles one inbound event, saying its replies through `out`. Never throws: bad input and failures are answered. */
   async handle(input: InboundEvent, out: TurnOutput): Promise<void> {
     const parsed = InboundEventSchema.safeParse(input);
-    const m = coreMessages(localeLang((input as { locale?: unknown }).locale as string | undefined) ?? this.defaultLang);
+    // The event is not validated yet: read its locale only if it is a string.
+    const m = coreMessages(localeLang(typeof input.locale === 'string' ? input.locale : undefined) ?? this.defaultLang);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       await out.say({ text: m.unreadable(issue.path.join('.') || 'event', issue.message) }, { audience: 'private' });

@@ -1,5 +1,4 @@
 /** Polls and surveys are announced but not built yet: their commands and intents say so (removed when they land). */
-import { z } from 'zod';
 import { command, defineFeature, type Handler } from '../../core/feature.js';
 import { defineMessages } from '../../core/i18n.js';
 
@@ -10,7 +9,6 @@ const m = defineMessages({
   },
 });
 const UPCOMING = 'upcoming';
-const Anything = z.unknown();
 const notYet =
   (what: 'poll' | 'survey'): Handler<unknown> =>
   async (ctx) =>
@@ -19,8 +17,9 @@ const notYet =
 export const upcoming = defineFeature({
   id: UPCOMING,
   commands: [
-    command(UPCOMING, { id: 'upcoming.poll', words: { en: ['poll'], de: ['umfrage'], sv: ['omröstning'] }, args: Anything, run: notYet('poll') }),
-    command(UPCOMING, { id: 'upcoming.survey', words: { en: ['survey'], de: ['befragung'], sv: ['enkät'] }, args: Anything, run: notYet('survey') }),
+    // The bare words only (`/advisor poll`): a question that starts with "survey" still goes to the matcher.
+    command(UPCOMING, { id: 'upcoming.poll', words: { en: ['poll', 'new poll'], de: ['umfrage'], sv: ['omröstning'] }, run: notYet('poll') }),
+    command(UPCOMING, { id: 'upcoming.survey', words: { en: ['survey', 'new survey'], de: ['befragung'], sv: ['enkät'] }, run: notYet('survey') }),
   ],
   intents: { create_poll: notYet('poll'), create_survey: notYet('survey') },
 });
