@@ -183,6 +183,8 @@ async function main(): Promise<void> {
   // As the dedupe records of earlier rounds pile up, a store that rewrites everything slows down round by round.
   const perRound = (name: keyof typeof results) => results[name].map((x) => x.replyRate.toFixed(0)).join(', ');
   console.log(`\nevents answered per second, round by round (${REQUESTS} events each):\n- after: ${perRound('ours')}\n- bare: ${perRound('bare')}${before ? `\n- before: ${perRound('before')}` : ''}`);
+  const p99s = (name: keyof typeof results) => results[name].map((x) => x.p99.toFixed(0)).join(', ');
+  console.log(`\nack latency p99 in ms, round by round:\n- after: ${p99s('ours')}\n- bare: ${p99s('bare')}${before ? `\n- before: ${p99s('before')}` : ''}`);
   const posts = fake.of('chat.postMessage');
   const echoes = posts.filter((c) => String(c.args.text).startsWith('echo:')).length;
   const sent = 300 + ROUNDS * REQUESTS;

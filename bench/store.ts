@@ -27,6 +27,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 const SETTLE = process.env.BENCH_SETTLE !== '0';
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 10);
 const SIZES = [100, 10_000, 100_000];
+/** BENCH_ONLY=new measures the new layout alone (no old-store process beside it), to see what the other one costs it. */
+const ONLY = process.env.BENCH_ONLY === 'new' ? (['new'] as const) : (['old', 'new'] as const);
 const COLLECTIONS: CollectionSpec[] = [{ name: 'votes', layout: { split: 'owner', segments: 1 } }];
 
 type Impl = 'old' | 'new';
@@ -128,22 +130,23 @@ interface Row {
 
 /** Sets up one scenario in two children, alternates single writes between them, returns both medians. */
 async function run(scenario: Scenario, reopen = false): Promise<{ old: number; new: number; open?: { old: number; new: number; loaded: number } }> {
-  const workers = { old: spawnWorker(), new: spawnWorker() };
-  await Promise.all((['old', 'new'] as const).map((impl) => workers[impl].ask({ cmd: 'setup', impl, scenario })));
-  const times = { old: [] as number[], new: [] as number[] };
+  const workers: Partial<Record<Impl, ReturnType<typeof spawnWorker>>> = Object.fromEntries(ONLY.map((impl) => [impl, spawnWorker()]));
+  await Promise.all(ONLY.map((impl) => workers[impl]!.ask({ cmd: 'setup', impl, scenario })));
+  const times = { old: [NaN] as number[], new: [] as number[] };
+  if (ONLY.length === 2) times.old = [];
   for (let i = 0; i < WARMUP + WRITES; i++) {
-    for (const impl of ['old', 'new'] as const) {
-      const { ms } = await workers[impl].ask({ cmd: 'write', i });
+    for (const impl of ONLY) {
+      const { ms } = await workers[impl]!.ask({ cmd: 'write', i });
       if (i >= WARMUP) times[impl].push(ms);
     }
   }
   let open: { old: number; new: number; loaded: number } | undefined;
   if (reopen) {
-    const o = await workers.old.ask({ cmd: 'reopen' });
-    const n = await workers.new.ask({ cmd: 'reopen' });
+    const o = workers.old ? await workers.old.ask({ cmd: 'reopen' }) : { ms: NaN };
+    const n = await workers.new!.ask({ cmd: 'reopen' });
     open = { old: o.ms, new: n.ms, loaded: n.loadedMs ?? n.ms };
   }
-  for (const w of Object.values(workers)) {
+  for (const w of Object.values(workers).filter((x) => x !== undefined)) {
     await w.ask({ cmd: 'done' });
     w.child.disconnect();
   }
@@ -169,7 +172,8 @@ async function main(): Promise<void> {
   if (openRow) rows.push(openRow);
   const fmt = (ms: number): string => (ms < 10 ? ms.toFixed(3) : ms.toFixed(1));
   const settle = SETTLE ? ', `sync` after each write' : '';
-  console.log(`\nMedian of ${WRITES} awaited sequential writes after ${WARMUP} warm-up writes, old and new alternating${settle} (Node ${process.version}, ${os.cpus().length} cores).\n`);
+  const alternating = ONLY.length === 2 ? 'old and new alternating' : 'new layout alone';
+  console.log(`\nMedian of ${WRITES} awaited sequential writes after ${WARMUP} warm-up writes, ${alternating}${settle} (Node ${process.version}, ${os.cpus().length} cores).\n`);
   console.log('| scenario | old layout, ms | new layout, ms | old / new |');
   console.log('| --- | ---: | ---: | ---: |');
   for (const r of rows) console.log(`| ${r.label} | ${fmt(r.old)} | ${fmt(r.new)} | ${(r.old / r.new).toFixed(1)}× |`);

@@ -22,8 +22,11 @@ import { TurnQueue } from './turn-queue.js';
 
 /** The scopes the app uses, and no more: mentions, DMs to the bot, posting, and the slash command. */
 export const SLACK_SCOPES = ['app_mentions:read', 'chat:write', 'commands', 'im:history'];
-/** Turns in progress at once: enough to overlap their waits on store writes and Web API calls. */
-const TURN_CONCURRENCY = 32;
+/**
+ * Turns in progress at once: enough to overlap their waits on store writes and Web API calls. 16 since the store
+ * writes small files with no group-commit delay (32 answered no more and left less room for acknowledgements).
+ */
+const TURN_CONCURRENCY = 16;
 /** Retried deliveries are remembered this long; Slack retries three times within about five minutes. */
 const DEDUPE_TTL_MS = 3600_000;
 
