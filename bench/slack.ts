@@ -1,7 +1,7 @@
 /**
  * bench:slack: signed Slack message events over loopback at fixed concurrency, against the advisor (the real server,
  * `node dist/main.js`) and, in the same run, a bare Bolt app that only acknowledges and echoes. Both post their replies
- * to the same loopback fake Web API. Measures acknowledgements per second and p50/p99 ack latency; rounds alternate
+ * to the same loopback fake Web API, which runs in a process of its own. Measures acknowledgements per second and p50/p99 ack latency; rounds alternate
  * between the two so that machine noise hits both alike. Prints a Markdown table for BENCHMARKS.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,7 +10,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import { FakeSlackApi, eventEnvelope, slackSignature } from '../test/helpers/fake-slack.js';
+import { fork } from 'node:child_process';
+import { eventEnvelope, slackSignature } from '../test/helpers/fake-slack.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SECRET = 'bench-secret';
@@ -106,9 +107,25 @@ async function load(port: string, total: number, concurrency: number, tag: strin
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 const median = (xs: number[]) => q(xs, 0.5);
 
+/** The fake Web API in its own process (bench/fake-slack-process.ts), asked over IPC. */
+async function startFake(): Promise<{ url: string; count(): Promise<number>; summary(): Promise<{ posts: number; echoes: number; distinct: number }>; stop(): Promise<void> }> {
+  const child = fork(path.join(ROOT, 'bench/fake-slack-process.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const ask = <T>(cmd: string): Promise<T> =>
+    new Promise((resolve) => {
+      child.once('message', (m) => resolve(m as T));
+      child.send({ cmd });
+    });
+  const { url } = await new Promise<{ url: string }>((resolve) => child.once('message', (m) => resolve(m as { url: string })));
+  return {
+    url,
+    count: async () => (await ask<{ count: number }>('count')).count,
+    summary: () => ask('summary'),
+    stop: () => new Promise((resolve) => (child.once('exit', () => resolve()), child.send({ cmd: 'stop' }))),
+  };
+}
+
 async function main(): Promise<void> {
-  const fake = new FakeSlackApi();
-  await fake.start();
+  const fake = await startFake();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-slack-'));
   const [oursPort, barePort, beforePort] = [String(await freePort()), String(await freePort()), String(await freePort())];
   const slackEnv = { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, LOG_LEVEL: 'warn' };
@@ -132,8 +149,9 @@ async function main(): Promise<void> {
     let stableSince = performance.now();
     for (;;) {
       await new Promise((res) => setTimeout(res, 100));
-      if (fake.calls.length !== last) {
-        last = fake.calls.length;
+      const count = await fake.count();
+      if (count !== last) {
+        last = count;
         stableSince = performance.now();
       } else if (performance.now() - stableSince > 1000) return stableSince;
     }
@@ -160,6 +178,7 @@ async function main(): Promise<void> {
     }
   }
   await Promise.all([ours, bare, ...(before ? [before] : [])].map((c) => new Promise((r) => (c.once('exit', r), c.kill()))));
+  const summary = await fake.summary();
   await fake.stop();
   fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
 
@@ -185,12 +204,9 @@ async function main(): Promise<void> {
   console.log(`\nevents answered per second, round by round (${REQUESTS} events each):\n- after: ${perRound('ours')}\n- bare: ${perRound('bare')}${before ? `\n- before: ${perRound('before')}` : ''}`);
   const p99s = (name: keyof typeof results) => results[name].map((x) => x.p99.toFixed(0)).join(', ');
   console.log(`\nack latency p99 in ms, round by round:\n- after: ${p99s('ours')}\n- bare: ${p99s('bare')}${before ? `\n- before: ${p99s('before')}` : ''}`);
-  const posts = fake.of('chat.postMessage');
-  const echoes = posts.filter((c) => String(c.args.text).startsWith('echo:')).length;
   const sent = 300 + ROUNDS * REQUESTS;
-  // With a "before" app, posts of both advisors are counted together below.
-  const answered = new Set(posts.filter((c) => !String(c.args.text).startsWith('echo:')).map((c) => c.args.channel)).size;
-  console.log(`\nevents sent to each: ${sent}; bare echoes posted: ${echoes}; advisor replies posted: ${posts.length - echoes} (to ${answered} distinct DMs); failed requests: ${failures}`);
+  // With a "before" app, posts of both advisors are counted together.
+  console.log(`\nevents sent to each: ${sent}; bare echoes posted: ${summary.echoes}; advisor replies posted: ${summary.posts - summary.echoes} (to ${summary.distinct} distinct DMs); failed requests: ${failures}`);
   const missed = [...(rpsRatio < 0.8 ? [`throughput ratio ${rpsRatio.toFixed(2)} < 0.8`] : []), ...(p99Ratio > 1.25 ? [`p99 ratio ${p99Ratio.toFixed(2)} > 1.25`] : [])];
   console.log(missed.length ? `MISSED: ${missed.join('; ')}` : 'targets met (throughput ≥ 0.8× bare, p99 ≤ 1.25× bare)');
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { COLLECTION_NAME, type CollectionSpec, type Layout } from './collections.js';
 import { eachLimited } from './lowdb-files.js';
-import { Partition, partitionFileName, partitionLow, partitionOfKey, partitionOfPrefix, readPartition } from './lowdb-partition.js';
+import { Partition, partitionFileName, partitionOfKey, partitionOfPrefix, readPartition } from './lowdb-partition.js';
 import { StoreError } from './store.js';
 
 const PARTITION_FILE = /^[0-9a-f]{20}\.json$/;
@@ -92,7 +92,7 @@ export class Catalog {
     if (c.complete) {
       // Nothing on disk that is not loaded yet: a new partition.
       const file = c.dir === undefined ? undefined : path.join(c.dir, fileName);
-      const fresh = new Partition(c.name, name, file === undefined ? undefined : partitionLow(file, c.name, name), file);
+      const fresh = new Partition(c.name, name, file);
       c.loaded.set(fileName, fresh);
       return fresh;
     }

@@ -107,6 +107,9 @@ function lowerBound(sorted: readonly string[], key: string): number {
   return lo;
 }
 
+/** The JSON of each stored entry, made on its first write. */
+const entryJson = new WeakMap<Entry, string>();
+
 export class Partition {
   private readonly entries = new Map<string, Entry>();
   /** Built on the first listing, then kept in step; most partitions are never listed. */
@@ -117,8 +120,7 @@ export class Partition {
   constructor(
     readonly collection: string,
     readonly name: string,
-    /** The file's lowdb handle; undefined for the in-memory store. */
-    readonly low: Low<PartitionDoc> | undefined,
+    /** Undefined for the in-memory store. */
     readonly file: string | undefined,
   ) {}
 
@@ -181,9 +183,20 @@ export class Partition {
     return dropped;
   }
 
-  /** A snapshot for writing: entries are immutable, so later changes to the partition do not reach it. */
-  doc(): PartitionDoc {
-    return { format: 'sme-advisor-partition', version: 1, collection: this.collection, partition: this.name, records: Object.fromEntries(this.entries) };
+  /**
+   * The partition file's text, now (a snapshot: later changes go to the next write), built from each entry's JSON, which is
+   * computed once per entry (entries are immutable) instead of once per write of its partition. A big partition
+   * rewritten at every group commit (the delivery ids of an hour) then costs a string join, not a fresh object
+   * tree and its garbage.
+   */
+  serialize(): string {
+    const parts: string[] = [];
+    for (const [key, entry] of this.entries) {
+      let json = entryJson.get(entry);
+      if (json === undefined) entryJson.set(entry, (json = JSON.stringify(entry)));
+      parts.push(`${JSON.stringify(key)}:${json}`);
+    }
+    return `{"format":"sme-advisor-partition","version":1,"collection":${JSON.stringify(this.collection)},"partition":${JSON.stringify(this.name)},"records":{${parts.join(',')}}}`;
   }
 
   /** Fills an empty partition from a validated document. */
@@ -192,7 +205,7 @@ export class Partition {
   }
 }
 
-/** A lowdb handle on a partition file; compact JSON, since the file is for the program (`jq .` reads it). */
+/** A lowdb handle for reading a partition file (writes go through writeReplacing, see lowdb-files.ts). */
 export function partitionLow(file: string, collection: string, name: string): Low<PartitionDoc> {
   const empty: PartitionDoc = { format: 'sme-advisor-partition', version: 1, collection, partition: name, records: {} };
   return new Low<PartitionDoc>(new DataFile<PartitionDoc>(file, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }), empty);
@@ -224,7 +237,7 @@ export async function readPartition(file: string, collection: string, name: stri
   if (!problem && name !== undefined && valid.partition !== name) problem = `it holds partition "${valid.partition}", not "${name}"`;
   if (problem) throw new StoreError('STORE_CORRUPT', `The store file ${file} is not a partition of the advisor store (${problem}). ${fix}`);
   // The handle's default document only matters for an absent file, and this one exists: it can be reused as it is.
-  const partition = new Partition(collection, valid.partition, low, file);
+  const partition = new Partition(collection, valid.partition, file);
   partition.fill(valid.records);
   return partition;
 }

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { eachLimited, fsyncDir, fsyncFile, removeJournal, writeJournal } from './lowdb-files.js';
+import { eachLimited, fsyncDir, fsyncFile, removeJournal, writeJournal, writeReplacing } from './lowdb-files.js';
 import type { Partition, PartitionDoc } from './lowdb-partition.js';
 import { StoreError } from './store.js';
 
@@ -78,7 +78,7 @@ export class BatchWriter {
     this.journaled.clear();
     const now = this.now();
     // Snapshots taken now: later changes go to the next batch, and the journal holds exactly what is written.
-    const docs = new Map<Partition, PartitionDoc>(batch.map((p) => (p.prune(now), [p, p.doc()])));
+    const texts = new Map<Partition, string>(batch.map((p) => (p.prune(now), [p, p.serialize()])));
     const dirs = [...new Set(batch.map((p) => path.dirname(p.file!)))];
     // A failed batch leaves its partitions dirty, so the next batch writes them again (and journals them again:
     // a journal left on disk must never be older than the partitions it names).
@@ -90,15 +90,14 @@ export class BatchWriter {
     try {
       await Promise.all(dirs.filter((d) => !this.madeDirs.has(d)).map((d) => fs.mkdir(d, { recursive: true }).then(() => void this.madeDirs.add(d))));
       step = 'write the journal of';
-      if (journaled.length > 0) await writeJournal(this.storeDir, journaled.map((p) => docs.get(p)!));
+      if (journaled.length > 0) await writeJournal(this.storeDir, journaled.map((p) => JSON.parse(texts.get(p)!) as PartitionDoc));
     } catch (cause) {
       retry(batch);
       throw new StoreError('STORE_WRITE_FAILED', `Could not ${step} a batch in ${this.storeDir}: ${(cause as Error).message}`, { cause });
     }
     const failed: { p: Partition; cause: unknown }[] = [];
     await eachLimited(batch, async (p) => {
-      p.low!.data = docs.get(p)!;
-      await p.low!.write().catch((cause: unknown) => void failed.push({ p, cause }));
+      await writeReplacing(p.file!, texts.get(p)!).catch((cause: unknown) => void failed.push({ p, cause }));
     });
     if (failed.length > 0) {
       retry(failed.map((f) => f.p));

@@ -216,14 +216,15 @@ describe('LowdbStore files', () => {
     // The child SIGKILLs itself once the first partition file of the batch is in place, before the second is.
     const script = `
       import { createRequire, syncBuiltinESMExports } from 'node:module';
-      const fsp = createRequire(import.meta.url)('node:fs/promises');
-      const rename = fsp.rename;
+      // Partition files are replaced through fs's callback API (lowdb-files.ts, writeReplacing).
+      const fsc = createRequire(import.meta.url)('node:fs');
+      const rename = fsc.rename;
       let armed = false;
       let renamed = 0;
-      fsp.rename = async (from, to) => {
+      fsc.rename = (from, to, done) => {
         // The second file of the batch is never renamed: the process dies just before.
         if (armed && String(to).includes('/pairs/') && ++renamed === 2) process.kill(process.pid, 'SIGKILL');
-        await rename(from, to);
+        rename(from, to, done);
       };
       syncBuiltinESMExports();
       const { LowdbStore } = await import(${JSON.stringify(path.join(ROOT, 'src/store/lowdb-store.ts'))});
