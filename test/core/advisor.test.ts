@@ -47,7 +47,7 @@ describe('Advisor core', () => {
     const ask = await zoe.send('forget me');
     const done = await zoe.press(ask.button('privacy.confirm'));
     done.expectReply(/Done\. I deleted your profile, 0 saved analyses and \d+ open dialogues?/);
-    expect(done.updates[0]).toMatchObject({ id: ask.replies[0]!.id, message: { text: expect.stringMatching(/You confirmed the deletion/) } });
+    done.expectUpdate(/You confirmed the deletion/, ask.replies[0]!.id);
     (await zoe.send('more')).expectReply(/nothing to show more of/);
     (await zoe.send('my profile')).expectReply(/Country: not set/);
     (await t.as('other').send('more')).expectReply(/\(more\)|everything I have/);

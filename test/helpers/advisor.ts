@@ -73,6 +73,12 @@ export class Turn {
     expect(this.replies.filter((r) => r.audience === 'private').map((r) => r.text).join('\n')).toMatch(re);
     return this;
   }
+  /** Expects that the message `id` (by default: any) was replaced by one whose text matches. */
+  expectUpdate(re: RegExp, id?: string): this {
+    expect(this.updates.filter((u) => id === undefined || u.id === id).map((u) => u.message?.text ?? '').join('\n')).toMatch(re);
+    return this;
+  }
+
   /** The first button whose action id equals `id` or whose label matches. */
   button(id: string | RegExp): Action & { source: string } {
     for (const r of this.replies) for (const b of r.buttons ?? []) if (typeof id === 'string' ? b.action.id === id : id.test(b.label)) return { ...b.action, source: r.id };
