@@ -36,6 +36,7 @@ describe('Slack channel', () => {
   /** The button with this core action id in a posted message. */
   const findButton = (call: SlackCall, id: string) =>
     (call.args.blocks as { elements?: { action_id?: string; value: string }[] }[]).flatMap((b) => b.elements ?? []).find((e) => e.action_id?.startsWith(`${id}#`))!;
+  let clicks = 0;
   /** A block_actions payload as Slack sends it when `user` clicks `button` in `channel`. */
   const blockActions = (user: string, channel: string, button: { action_id?: string; value: string }, opts: { ephemeral?: boolean; responseUrl?: string } = {}) =>
     JSON.stringify({
@@ -44,7 +45,8 @@ describe('Slack channel', () => {
       team: { id: 'T1' },
       api_app_id: 'A1',
       token: 'legacy',
-      trigger_id: 'trigger',
+      // Slack gives every interaction its own trigger id (a repeated one is a replay).
+      trigger_id: `trigger-${++clicks}`,
       channel: { id: channel },
       container: { type: 'message', message_ts: '1.2', channel_id: channel, is_ephemeral: Boolean(opts.ephemeral) },
       ...(opts.ephemeral ? {} : { message: { ts: '1.2', text: 'x' } }),
@@ -185,6 +187,21 @@ describe('Slack channel', () => {
     expect(unsigned.res.status).toBe(401);
     await new Promise((r) => setTimeout(r, 500));
     expect(fake.calls.slice(since).filter((c) => c.method.startsWith('chat.'))).toEqual([]);
+  });
+
+  it('rejects a signature from the future, and answers a replayed slash command or click once', async () => {
+    const body = JSON.stringify(eventEnvelope({ type: 'message', channel_type: 'im', channel: 'D-X', user: 'UX', text: 'hello', ts: '1.1' }));
+    const future = await post(body, 'application/json', slackSignature(SECRET, body, Math.floor(Date.now() / 1000) + 600));
+    expect(future.res.status).toBe(401);
+    const since = fake.calls.length;
+    const command = new URLSearchParams({ command: '/advisor', text: 'help', user_id: 'U14', channel_id: 'C14', team_id: 'T1', trigger_id: 'replay-1', response_url: `${fake.responseUrl}cmd-r` }).toString();
+    const headers = slackSignature(SECRET, command);
+    // The same signed request twice, as an attacker who recorded it would send it within the five minutes.
+    expect((await post(command, 'application/x-www-form-urlencoded', headers)).res.status).toBe(200);
+    expect((await post(command, 'application/x-www-form-urlencoded', headers)).res.status).toBe(200);
+    await fake.waitFor(() => fake.of('response_url', since).length > 0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fake.of('response_url', since)).toHaveLength(1);
   });
 
   it('answers bad bodies with an error status and stays up', async () => {

@@ -6,7 +6,7 @@
 import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
-import type { Router } from 'express';
+import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../common/logger.js';
 import type { ChannelRouter } from '../../core/channels.js';
@@ -29,6 +29,9 @@ export const SLACK_SCOPES = ['app_mentions:read', 'chat:write', 'commands', 'im:
 const TURN_CONCURRENCY = 16;
 /** Retried deliveries are remembered this long; Slack retries three times within about five minutes. */
 const DEDUPE_TTL_MS = 3600_000;
+/** Bolt rejects signatures older than five minutes; a replayed interaction within them is caught by its trigger id. */
+const REPLAY_WINDOW_MS = 10 * 60_000;
+const MAX_CLOCK_SKEW_S = 5 * 60;
 
 export interface SlackChannel {
   /** Express router for /slack/events (and /slack/install, /slack/oauth_redirect in OAuth mode); absent in Socket Mode. */
@@ -65,6 +68,21 @@ export interface SlackConfig {
   SLACK_CLIENT_ID?: string;
   SLACK_CLIENT_SECRET?: string;
   SLACK_STATE_SECRET?: string;
+}
+
+/**
+ * Bolt refuses signatures more than five minutes old, but not ones from the future, which a recorded request signed
+ * with a forged clock could be: those get the same 401 before they reach Bolt.
+ */
+function withTimestampGuard(inner: Router): Router {
+  const guard = express.Router();
+  guard.use('/slack/events', (req, res, next) => {
+    const sent = Number(req.header('x-slack-request-timestamp'));
+    if (Number.isFinite(sent) && sent > Date.now() / 1000 + MAX_CLOCK_SKEW_S) return void res.status(401).send('request timestamp is in the future');
+    next();
+  });
+  guard.use(inner);
+  return guard;
 }
 
 /** Builds the Bolt app for the configured mode (HTTP, Socket Mode, or OAuth distribution). */
@@ -115,12 +133,23 @@ export function createSlackChannel(deps: { config: SlackConfig; advisor: Advisor
   deps.channels.register({ channel: 'slack', messenger, directory: messenger });
 
   // A retried delivery (X-Slack-Retry-Num, same event_id) is processed once, even across instances sharing a store.
-  app.use(async ({ body, next }) => {
+  app.use(async ({ body, next, ack }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
     if (typeof eventId === 'string') {
       const fresh = await store.putIfAbsent('slack_deliveries', eventId, Date.now(), { expiresAt: new Date(Date.now() + DEDUPE_TTL_MS) });
       if (!fresh) {
         logger.debug({ eventId }, 'duplicate Slack event ignored');
+        return;
+      }
+    }
+    // Slash commands, clicks and form submissions carry no event id, but a trigger id unique to that one action: a
+    // replayed copy of the signed request (within Bolt's five minutes) is acknowledged and dropped.
+    const triggerId = (body as { trigger_id?: unknown }).trigger_id;
+    if (typeof eventId !== 'string' && typeof triggerId === 'string') {
+      const fresh = await store.putIfAbsent('slack_deliveries', `trigger:${triggerId}`, Date.now(), { expiresAt: new Date(Date.now() + REPLAY_WINDOW_MS) });
+      if (!fresh) {
+        logger.warn({ kind: (body as { type?: unknown }).type ?? 'command' }, 'replayed Slack request ignored');
+        if (ack) await ack();
         return;
       }
     }
@@ -214,7 +243,7 @@ export function createSlackChannel(deps: { config: SlackConfig; advisor: Advisor
   });
 
   return {
-    router: receiver?.router as Router | undefined,
+    router: receiver ? withTimestampGuard(receiver.router as Router) : undefined,
     app,
     async start() {
       if (config.SLACK_APP_TOKEN && !receiver) await app.start();
