@@ -52,6 +52,8 @@ export class LowdbStore implements Store {
   private readonly writer: BatchWriter | undefined;
   /** Unreadable files found by the background pass, by collection; ping() reports them until they are fixed. */
   private readonly problems = new Map<string, StoreError>();
+  /** The last write's failure, until a write succeeds: ping() reports it, so /readyz is not green while writes fail. */
+  private writeFailure: StoreError | undefined;
   private warming: Promise<void> = Promise.resolve();
   /** The latest mutation's acknowledgement, settled or not (see ordered). */
   private lastAck: Promise<unknown> = Promise.resolve();
@@ -138,7 +140,13 @@ export class LowdbStore implements Store {
   private commit(parts: Iterable<Partition>, atomic = false): Promise<void> {
     if (!this.writer) return Promise.resolve();
     this.writer.mark(parts, atomic);
-    return this.writer.flush();
+    return this.writer.flush().then(
+      () => void (this.writeFailure = undefined),
+      (cause: unknown) => {
+        this.writeFailure = asStoreError(cause);
+        throw cause;
+      },
+    );
   }
 
   async get(collection: string, key: string): Promise<JsonValue | undefined> {
@@ -291,6 +299,9 @@ export class LowdbStore implements Store {
     }
     const [problem] = this.problems.values();
     if (problem) throw problem;
+    // Writes failed (disk full, read-only): try the failed partitions again, which the writer kept dirty; ready only
+    // once they are on the disk.
+    if (this.writeFailure) await this.commit([]);
   }
 
   async close(): Promise<void> {

@@ -295,4 +295,23 @@ describe('LowdbStore files', () => {
     }
     expect(last).toBeGreaterThan(0);
   }, 60_000);
+
+  it('reports failing writes in ping() until writing works again, and loses nothing that was acknowledged', async () => {
+    const s = await LowdbStore.open(dir);
+    await s.put('notes', 'a', 1);
+    // A directory where the partition file should be: renaming onto it fails, also for root.
+    const file = path.join(dir, 'store', 'notes', partitionFileName(''));
+    fs.rmSync(file);
+    fs.mkdirSync(file);
+    fs.writeFileSync(path.join(file, 'block'), 'x');
+    await expect(s.put('notes', 'b', 2)).rejects.toMatchObject({ code: 'STORE_WRITE_FAILED' });
+    await expect(s.ping()).rejects.toThrow(file);
+    fs.rmSync(file, { recursive: true });
+    await s.ping();
+    await s.close();
+    const again = await LowdbStore.open(dir);
+    // "a" was acknowledged before the failure and survives it.
+    expect(await again.get('notes', 'a')).toBe(1);
+    await again.close();
+  });
 });
