@@ -8,9 +8,10 @@ export function writeLine(obj: unknown): Promise<void> {
 }
 
 
-function issueText(e: z.ZodError): string {
+/** A zod error's first issue as "path: message" (`where` names an issue of the whole value). */
+export function issueText(e: z.ZodError, where = 'line'): string {
   const i = e.issues[0]!;
-  return `${i.path.join('.') || 'line'}: ${i.message}`;
+  return `${i.path.join('.') || where}: ${i.message}`;
 }
 
 /**

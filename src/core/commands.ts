@@ -157,6 +157,12 @@ function validate<C extends ParsableCommand>(command: C, tokens: Token[], rest: 
   return { command, error: where ? `${where}: ${issue.message}` : issue.message };
 }
 
+/** The number of a listed choice typed as "2", "#2", "no. 2" or "nr 2" (1 to 9); undefined for anything else. */
+export function pickedNumber(text: string): number | undefined {
+  const m = /^(?:#|no\.?\s*|nr\.?\s*)?([1-9])$/i.exec(text.trim());
+  return m ? Number(m[1]) : undefined;
+}
+
 /** A mention given as an argument: Slack's <@U…>, the core's <#C…> form of a conversation, or a plain @name / #name. */
 export function mentionOf(token: string): { kind: 'user' | 'conversation'; id: string } | undefined {
   const user = /^<@([^|>\s]+)(?:\|[^>]*)?>$/.exec(token) ?? /^@([\p{L}\p{N}._-]+)$/u.exec(token);

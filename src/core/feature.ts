@@ -69,6 +69,9 @@ export interface Feature {
   home?(user: UserAddress, ports: Ports, lang: Lang): Promise<Message[]>;
 }
 
+/** Command words per language, in the order en, de, sv. */
+export const wordsIn = (en: readonly string[], de: readonly string[], sv: readonly string[]): Readonly<Record<Lang, readonly string[]>> => ({ en, de, sv });
+
 /** Identity, for inference and one import to grep. */
 export const defineFeature = <F extends Feature>(feature: F): F => feature;
 

@@ -11,7 +11,7 @@ import { expect } from 'vitest';
 import { createAdvisorApp, type AdvisorApp } from '../../src/app.js';
 import { createLogger } from '../../src/common/logger.js';
 import { loadConfig } from '../../src/config.js';
-import { CollectingOutput, messageJson, type ReplyJson, type UpdateJson } from '../../src/core/collect.js';
+import { CollectingOutput, type ReplyJson, type UpdateJson } from '../../src/core/collect.js';
 import type { Address, UserAddress } from '../../src/core/event.js';
 import type { Action, Message, MessageRef } from '../../src/core/message.js';
 import type { Directory, Messenger } from '../../src/core/ports.js';
@@ -121,11 +121,6 @@ export class TestAdvisor {
   /** Runs every scheduled job due at the fake clock's time. */
   runDue(): Promise<number> {
     return this.app.scheduler.runDue(this.clock.now(), (job) => this.app.advisor.runJob(job));
-  }
-
-  /** A message as the JSON contract shows it (for comparing messenger posts). */
-  static json(message: Message): ReplyJson {
-    return messageJson(message, 'x');
   }
 
   close(): Promise<void> {

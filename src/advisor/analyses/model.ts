@@ -7,7 +7,7 @@ import { quoteUserText } from '../../core/text.js';
 import type { Knowledge } from '../../knowledge/dataset.js';
 import type { Agency, Solution } from '../../knowledge/schema.js';
 import { defineCollection } from '../../store/collections.js';
-import { ownedKey, ownerPrefix, type Store } from '../../store/store.js';
+import { listAll, ownedKey, ownerPrefix, type Store } from '../../store/store.js';
 import { analysesMessages as m } from './messages.js';
 
 export const AnalysisSchema = z.object({
@@ -35,12 +35,10 @@ export async function saveAnalysis(store: Store, userKey: string, a: Analysis): 
 /** Every analysis of a user, newest first, read page by page. */
 export async function allAnalyses(store: Store, userKey: string): Promise<Analysis[]> {
   const all: Analysis[] = [];
-  let after: string | undefined;
-  do {
-    const page = await analyses.list(store, ownerPrefix(userKey), { limit: 500, after });
-    all.push(...page.records.map((r) => r.value));
-    after = page.next;
-  } while (after);
+  for await (const r of listAll(store, analyses.name, ownerPrefix(userKey))) {
+    const a = analyses.parse(r.value);
+    if (a) all.push(a);
+  }
   return all.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 

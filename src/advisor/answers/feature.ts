@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Lang } from '../../common/lang.js';
 import { TOPICS, isTopic, type Topic } from '../../common/topics.js';
-import type { CommandArgs } from '../../core/commands.js';
+import { pickedNumber, type CommandArgs } from '../../core/commands.js';
 import { userKeyOf, type TurnContext } from '../../core/context.js';
 import { defineDialog, type DialogStep } from '../../core/dialog.js';
 import { command, defineFeature, type Handler } from '../../core/feature.js';
@@ -101,8 +101,8 @@ const clarifyDialog = defineDialog<ClarifyState, ClarifyState>({
       return topic ? { status: 'complete', effects: [answerAs(s, topic)] } : { status: 'complete', messages: [{ text: t.choiceGone }] };
     }
     const lower = input.text.toLowerCase();
-    const pick = /^(?:#|no\.?\s*|nr\.?\s*)?([1-9])$/.exec(lower);
-    const topic = pick ? s.options[Number(pick[1]) - 1] : s.options.find((o) => lower === o || lower === o.replace('_', ' ') || lower === t.topics[o].toLowerCase());
+    const pick = pickedNumber(lower);
+    const topic = pick !== undefined ? s.options[pick - 1] : s.options.find((o) => lower === o || lower === o.replace('_', ' ') || lower === t.topics[o].toLowerCase());
     return topic ? { status: 'complete', effects: [answerAs(s, topic)] } : { status: 'pass', close: true };
   },
 });

@@ -5,7 +5,7 @@ import type { Lang } from '../../common/lang.js';
 import type { CommandArgs } from '../../core/commands.js';
 import type { TurnContext } from '../../core/context.js';
 import { userKeyOf } from '../../core/context.js';
-import { command, defineFeature } from '../../core/feature.js';
+import { command, defineFeature, wordsIn as words } from '../../core/feature.js';
 import type { Message } from '../../core/message.js';
 import type { Ports } from '../../core/ports.js';
 import { quoteUserText } from '../../core/text.js';
@@ -83,8 +83,6 @@ async function setSector(ctx: TurnContext, value: string): Promise<void> {
   await patchProfile(ctx.ports.store, ctx.userKey, { sector, askedSector: true }, ctx.now);
   await ctx.say({ text: t.savedSector(t.sectors[sector]) });
 }
-
-const words = (en: string[], de: string[], sv: string[]) => ({ en, de, sv });
 
 export const profile = defineFeature({
   id: PROFILE,

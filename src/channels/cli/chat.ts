@@ -6,7 +6,7 @@
 import readline from 'node:readline';
 import { z } from 'zod';
 import { eachJsonLine } from '../../common/jsonl.js';
-import { CollectingOutput, type TurnResult } from '../../core/collect.js';
+import { CollectingOutput, directConversation, type TurnResult } from '../../core/collect.js';
 import { ActionSchema, type InboundEvent } from '../../core/event.js';
 import type { Field, Input } from '../../core/message.js';
 import type { Advisor } from '../../core/pipeline.js';
@@ -57,8 +57,7 @@ export interface CliChat {
 /** One turn through the core, collected for the JSON contract, with what the Messenger sent meanwhile. */
 export async function cliTurn(cli: CliChat, event: InboundEvent & { conversation: string }): Promise<TurnResult> {
   cli.messenger.saw(event.conversation, event.user);
-  const source = event.source;
-  const out = new CollectingOutput({ channel: 'cli', conversation: event.conversation, thread: event.thread, source: source ? { ...source } : undefined }, () => cli.newId());
+  const out = new CollectingOutput({ channel: 'cli', conversation: event.conversation, thread: event.thread, source: event.source }, cli.newId);
   await cli.advisor.handle(event, out);
   return out.result(cli.messenger.take());
 }
@@ -78,7 +77,7 @@ export async function chatJsonl(cli: CliChat): Promise<void> {
         return await runDueJobs(cli);
       }
       if ((input.text === undefined) === (input.action === undefined)) return { error: 'invalid input: give exactly one of "text" or "action"' };
-      const conversation = input.conversation ?? `dm:${input.user}`;
+      const conversation = input.conversation ?? directConversation('cli', input.user).conversation;
       return await cliTurn(cli, {
         channel: 'cli',
         user: input.user,
@@ -128,7 +127,7 @@ export async function chatInteractive(cli: CliChat, user: string): Promise<void>
     return next.done ? '' : String(next.value);
   };
   let shown = renderForTerminal([]);
-  const conversation = `dm:${user}`;
+  const { conversation } = directConversation('cli', user);
   console.log('SME internationalisation advisor. Type a question, "help", "!n" to press button n, "!form" to fill in a form. Ctrl+D quits.');
   rl.prompt();
   for (;;) {

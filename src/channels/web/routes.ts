@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { CollectingOutput } from '../../core/collect.js';
+import { issueText } from '../../common/jsonl.js';
+import { CollectingOutput, directConversation } from '../../core/collect.js';
 import { HTTP_STATUS } from '../../core/errors.js';
 import { ActionSchema } from '../../core/event.js';
 import type { Advisor } from '../../core/pipeline.js';
@@ -28,10 +29,6 @@ export interface WebChatDeps {
   newId: () => string;
 }
 
-const issueText = (e: z.ZodError) => {
-  const i = e.issues[0]!;
-  return `${i.path.join('.') || 'body'}: ${i.message}`;
-};
 
 /** Routes: GET / (page, assets), POST /api/chat and GET /api/outbox. */
 export function webChatRouter(current: () => WebChatDeps | undefined): Router {
@@ -50,10 +47,10 @@ export function webChatRouter(current: () => WebChatDeps | undefined): Router {
     const deps = current();
     if (!deps) return void starting(res);
     const parsed = ChatRequest.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ error: issueText(parsed.error) });
+    if (!parsed.success) return void res.status(400).json({ error: issueText(parsed.error, 'body') });
     const body = parsed.data;
     if ((body.text === undefined) === (body.action === undefined)) return void res.status(400).json({ error: 'give exactly one of "text" or "action"' });
-    const conversation = `web:${body.user}`;
+    const { conversation } = directConversation('web', body.user);
     const source = body.source ? { channel: 'web' as const, conversation, id: body.source } : undefined;
     try {
       const out = new CollectingOutput({ channel: 'web', conversation, source }, deps.newId);
@@ -69,7 +66,7 @@ export function webChatRouter(current: () => WebChatDeps | undefined): Router {
     const deps = current();
     if (!deps) return void starting(res);
     const parsed = OutboxQuery.safeParse(req.query);
-    if (!parsed.success) return void res.status(400).json({ error: issueText(parsed.error) });
+    if (!parsed.success) return void res.status(400).json({ error: issueText(parsed.error, 'body') });
     try {
       res.json(await deps.messenger.read(parsed.data.user, parsed.data.after));
     } catch (e) {

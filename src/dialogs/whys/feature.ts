@@ -8,11 +8,11 @@ import { analysesMessages } from '../../advisor/analyses/messages.js';
 import { exportMessage, renderSummary, saveAnalysis } from '../../advisor/analyses/model.js';
 import { readProfile } from '../../advisor/profile/model.js';
 import type { Lang } from '../../common/lang.js';
-import type { CommandArgs } from '../../core/commands.js';
+import { pickedNumber, type CommandArgs } from '../../core/commands.js';
 import type { TurnContext } from '../../core/context.js';
 import { defineDialog, type DialogContext, type DialogInput, type DialogStep } from '../../core/dialog.js';
 import { CHANNELS } from '../../core/event.js';
-import { command, defineFeature, type Handler } from '../../core/feature.js';
+import { command, defineFeature, wordsIn as words, type Handler } from '../../core/feature.js';
 import type { JobHandler } from '../../core/ports.js';
 import { sessions } from '../../core/session.js';
 import { quoteUserText } from '../../core/text.js';
@@ -26,7 +26,10 @@ const say = (text: string): Message => ({ text });
 const waiting = (o: WhysOutcome): DialogStep<WhysState> => ({ status: 'waiting', state: o.state, messages: o.replies });
 const stay = (state: WhysState, text: string): DialogStep<WhysState> => ({ status: 'waiting', state, messages: [say(text)] });
 
-type Verb = 'stop' | 'back' | 'restart' | 'root' | 'save' | 'export' | 'share';
+const VERBS = ['stop', 'back', 'restart', 'root', 'save', 'export', 'share'] as const;
+type Verb = (typeof VERBS)[number];
+/** Buttons and typed commands share their ids: `whys.<verb>` (typed "export" belongs to the analyses feature). */
+const verbOf = (id: string): Verb | undefined => VERBS.find((v) => `${WHYS}.${v}` === id);
 
 /** A navigation or summary command, typed or clicked. */
 function verb(state: WhysState, v: Verb, ctx: DialogContext): DialogStep<WhysState> {
@@ -57,15 +60,6 @@ function verb(state: WhysState, v: Verb, ctx: DialogContext): DialogStep<WhysSta
   }
 }
 
-const COMMAND_VERBS: Record<string, Verb> = {
-  'whys.stop': 'stop',
-  'whys.back': 'back',
-  'whys.restart': 'restart',
-  'whys.root': 'root',
-  'whys.save': 'save',
-  'whys.share': 'share',
-};
-
 function step(state: WhysState, input: DialogInput, ctx: DialogContext): DialogStep<WhysState> {
   const t = m(state.lang);
   if (input.kind === 'action') {
@@ -74,18 +68,18 @@ function step(state: WhysState, input: DialogInput, ctx: DialogContext): DialogS
     const [dialogId = '', rootCauseId = ''] = value.split('|');
     if (dialogId !== state.id) return stay(state, t.stale);
     if (id === WHYS_ACTIONS.pick) return waiting(whysTurn(state, { kind: 'pick', rootCauseId }, ctx));
-    const v = Object.entries(WHYS_ACTIONS).find(([, full]) => full === id)?.[0];
-    if (!v || v === 'pick' || v === 'start') return stay(state, t.stale);
-    return verb(state, v as Verb, ctx);
+    const v = verbOf(id);
+    return v ? verb(state, v, ctx) : stay(state, t.stale);
   }
   const c = input.command;
-  if (c && COMMAND_VERBS[c.id]) return verb(state, COMMAND_VERBS[c.id]!, ctx);
+  const typed = c && verbOf(c.id);
+  if (typed) return verb(state, typed, ctx);
   if (c?.id === EXPORT_COMMAND && (c.input as { index?: number }).index === undefined) return verb(state, 'export', ctx);
   // Another feature's command (more, export 2, …) runs as usual and leaves the analysis open.
   if (c) return { status: 'pass' };
   if (state.step === 'summary') return { status: 'pass', close: true };
-  const pick = /^(?:#|no\.?\s*|nr\.?\s*)?([1-9])$/i.exec(input.text.trim());
-  if (pick && state.step === 'why' && state.picks.length > 0) return waiting(whysTurn(state, { kind: 'pick_number', index: Number(pick[1]) }, ctx));
+  const pick = pickedNumber(input.text);
+  if (pick !== undefined && state.step === 'why' && state.picks.length > 0) return waiting(whysTurn(state, { kind: 'pick_number', index: pick }, ctx));
   return waiting(whysTurn(state, { kind: 'text', text: input.text }, ctx));
 }
 
@@ -158,7 +152,6 @@ function problemOf(text: string): string | undefined {
 
 const Problem = z.object({ rest: z.string() }).transform((a: Pick<CommandArgs, 'rest'>) => a.rest.trim());
 const noOpen: Handler<unknown> = async (ctx) => void (await ctx.say(say(m(ctx.lang).noOpenAnalysis)));
-const words = (en: string[], de: string[], sv: string[]) => ({ en, de, sv });
 
 export const whys = defineFeature({
   id: WHYS,
