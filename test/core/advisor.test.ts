@@ -53,6 +53,13 @@ describe('Advisor core', () => {
     (await t.as('other').send('more')).expectReply(/\(more\)|everything I have/);
   });
 
+  it('answers a profile form submitted without a country, or with an unknown one, and saves nothing', async () => {
+    const kim = t.as('kim');
+    (await kim.press({ id: 'profile.save', value: '', fields: { sector: 'food' } })).expectReply(/Please choose the country of your company/);
+    (await kim.press({ id: 'profile.save', value: '', fields: { country: 'Atlantis' } })).expectReply(/I don't know the country “Atlantis”/);
+    (await kim.send('my profile')).expectReply(/Country: not set\nSector: not set/);
+  });
+
   it('continues a 5-Whys analysis saved by the previous version of the session record', async () => {
     const now = t.clock.now().toISOString();
     const { sessionKey } = { sessionKey: 'cli:-:legacy:dm%3Alegacy:-' };
