@@ -6,6 +6,8 @@ import crypto from 'node:crypto';
 import type { Config } from './config.js';
 import type { Logger } from './common/logger.js';
 import { ChannelRouter } from './core/channels.js';
+import { Inbox, inboxCollection } from './core/inbox.js';
+import { InboxWorker } from './core/inbox-worker.js';
 import { Advisor } from './core/pipeline.js';
 import type { Clock, Ports } from './core/ports.js';
 import { buildRegistry, type Registry } from './core/registry.js';
@@ -22,10 +24,11 @@ import { LowdbStore } from './store/lowdb-store.js';
 import type { Store } from './store/store.js';
 
 /**
- * Collections the adapters own (web outbox, Slack delivery ids, installations), declared here so the store knows
- * their layout. Delivery ids live an hour, spread over 64 files so that each write stays small.
+ * Collections the adapters and the inbox own (web outbox, installations, inbound deliveries), declared here so the
+ * store knows their layout. (Slack's delivery ids are the inbox's keys now; `slack_deliveries` files of an older
+ * version expire by themselves and are never read.)
  */
-export const CHANNEL_COLLECTIONS: readonly CollectionSpec[] = [outbox, installations, { name: 'slack_deliveries', layout: { split: 'hash', buckets: 64 } }];
+export const CHANNEL_COLLECTIONS: readonly CollectionSpec[] = [outbox, installations, inboxCollection];
 
 export interface AdvisorApp {
   advisor: Advisor;
@@ -36,6 +39,9 @@ export interface AdvisorApp {
   channels: ChannelRouter;
   /** The web chat's outbox; the web channel is always on. */
   web: WebMessenger;
+  /** Deliveries channels acknowledged, and the worker that runs their turns. */
+  inbox: Inbox;
+  worker: InboxWorker;
   matcher: Matcher;
   knowledge: Knowledge;
   close(): Promise<void>;
@@ -75,6 +81,8 @@ export async function createAdvisorApp(config: Config, logger: Logger, options: 
   const web = new WebMessenger(store, clock);
   channels.register({ channel: 'web', messenger: web, directory: web });
   const advisor = new Advisor(registry, ports, { defaultLang: config.DEFAULT_LOCALE, dialogIdleHours: config.DIALOG_IDLE_HOURS });
+  const inbox = new Inbox(store, { clock });
+  const worker = new InboxWorker(inbox, advisor, { logger });
   return {
     advisor,
     registry,
@@ -83,9 +91,12 @@ export async function createAdvisorApp(config: Config, logger: Logger, options: 
     scheduler,
     channels,
     web,
+    inbox,
+    worker,
     matcher,
     knowledge,
     close: async () => {
+      await worker.stop(0);
       await scheduler.stop();
       await store.close();
     },

@@ -5,6 +5,9 @@ import { loadConfig, loadDotEnv } from './config.js';
 import { createLogger } from './common/logger.js';
 import { createHttpApp, listen } from './server.js';
 
+/** How long a SIGTERM waits for turns in progress before handing them back to the inbox. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
 async function main(): Promise<void> {
   await loadDotEnv();
   let config;
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
   let slack: { stop(): Promise<void> } | undefined;
   if (config.slackEnabled) {
     const { createSlackChannel } = await import('./channels/slack/slack.js');
-    const channel = createSlackChannel({ config, advisor: loaded.advisor, store: loaded.store, channels: loaded.channels, logger });
+    const channel = createSlackChannel({ config, advisor: loaded.advisor, store: loaded.store, channels: loaded.channels, inbox: loaded.inbox, worker: loaded.worker, logger });
     if (channel.router) routers.push(channel.router);
     await channel.start();
     slack = channel;
@@ -47,6 +50,8 @@ async function main(): Promise<void> {
   // store is this process's alone (its lock says so), so leases a crashed process left behind can go at once.
   await loaded.scheduler.recoverLeases();
   loaded.scheduler.start((job) => loaded.advisor.runJob(job), { intervalMs: 1000 });
+  // Deliveries the previous process acknowledged and did not finish (a crash, a kill, a deadline at shutdown).
+  await loaded.worker.recover();
   const oauth = Boolean(config.SLACK_CLIENT_ID && config.SLACK_CLIENT_SECRET && config.SLACK_STATE_SECRET);
   const slackMode = config.SLACK_APP_TOKEN && !oauth ? 'on (Socket Mode)' : `on at ${base}/slack/events${oauth ? `, install at ${base}/slack/install` : ''}`;
   const channels = [
@@ -62,9 +67,20 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    await slack?.stop();
-    await running.close();
-    await loaded.close();
+    // No new work: the listener closes (platforms retry elsewhere or later), the worker starts no new turn. Turns in
+    // progress get the deadline to finish; what is left stays pending in the inbox and the next start finishes it.
+    const deadline = setTimeout(() => {
+      logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline passed; exiting with work handed back to the inbox');
+      process.exit(0);
+    }, SHUTDOWN_DEADLINE_MS + 2_000);
+    deadline.unref();
+    // Stops accepting connections; requests in progress (an inbox write before an acknowledgement) complete.
+    running.server.close();
+    const unfinished = await loaded.worker.stop(SHUTDOWN_DEADLINE_MS);
+    if (unfinished > 0) logger.warn({ unfinished }, 'turns still running at the deadline stay in the inbox for the next start');
+    await slack?.stop().catch((err: unknown) => logger.warn({ err }, 'Slack did not stop cleanly'));
+    await loaded.close().catch((err: unknown) => logger.error({ err }, 'could not close the store cleanly'));
+    logger.info('stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

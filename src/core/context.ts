@@ -2,7 +2,7 @@
 import type { Lang } from '../common/lang.js';
 import { recordKey, ownedKey } from '../store/store.js';
 import type { AnyDialog } from './dialog.js';
-import type { ErrorCode } from './errors.js';
+import { DeliveryError, type ErrorCode } from './errors.js';
 import type { Address, ParsedEvent, UserAddress } from './event.js';
 import type { Feature } from './feature.js';
 import type { Audience, Message, MessageRef, TurnOutput } from './message.js';
@@ -50,12 +50,16 @@ export class TurnContext {
 
   /** Says a message in this turn; private ones only the acting user sees. */
   say(message: Message, options: { audience?: Audience } = {}): Promise<MessageRef | undefined> {
-    return this.out.say(message, options);
+    return this.out.say(message, options).catch((cause: unknown) => {
+      throw cause instanceof DeliveryError ? cause : new DeliveryError(cause);
+    });
   }
 
   /** Replaces the message whose button or form was used (a poll card after a vote). */
   replaceSource(message: Message): Promise<void> {
-    return this.out.replaceSource(message);
+    return this.out.replaceSource(message).catch((cause: unknown) => {
+      throw cause instanceof DeliveryError ? cause : new DeliveryError(cause);
+    });
   }
 
   /** Tells the channel that the turn failed (HTTP channels answer with a status). */

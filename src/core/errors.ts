@@ -24,3 +24,14 @@ export class AdvisorError extends Error {
     this.name = 'AdvisorError';
   }
 }
+
+/**
+ * The channel could not deliver a reply (the platform timed out, refused or was unreachable). Transient: a turn
+ * from the inbox is tried again, skipping the replies already delivered.
+ */
+export class DeliveryError extends Error {
+  constructor(cause: unknown) {
+    super(`could not deliver a reply: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'DeliveryError';
+  }
+}

@@ -36,6 +36,11 @@ export const MessageRefSchema = z.strictObject({
 export const InboundEventSchema = z
   .strictObject({
     channel: z.enum(CHANNELS),
+    /**
+     * The inbound delivery's id, unique per channel (a Slack event id, a web chat message id): a turn re-run after a
+     * crash or a client's retry is recognised by it and applied once.
+     */
+    id: Identifier.optional(),
     /** Stable user id on that channel (Slack user id, Teams AAD id, web/CLI name). */
     user: Identifier,
     /** Conversation (DM, channel) and optional thread; dialogue state is kept per channel+conversation+thread+user. */

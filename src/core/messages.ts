@@ -10,6 +10,8 @@ export const coreMessages = defineMessages({
     unknownButton: (id: string) => `I do not recognise that button (${id}). It may come from an older message; type **help** to see what I can do.`,
     badCommand: (problem: string, usage: string | undefined) => `I could not read that command: ${problem}.${usage ? `\nUsage: ${usage}` : ''}`,
     storeUnavailable: 'I could not save that; nothing was changed. Please try again in a moment.',
+    retrying: 'I could not finish that just now (a storage or connection problem on my side). I will try again by myself in a moment: no need to send it again.',
+    gaveUp: 'I am sorry: I still could not finish your last message after several tries. Please send it again later; if it keeps happening, tell the people who run this advisor.',
     unexpected: 'Sorry, something went wrong on my side and I could not finish that. Please try again; if it keeps happening, tell the people who run this advisor.',
   },
 });

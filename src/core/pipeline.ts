@@ -3,11 +3,12 @@
  * dialogue's messages → run the chosen handler → run the dialogue's effects. Failures become replies: a coded
  * AdvisorError privately, a store failure as "nothing was changed", anything else as an apology (logged by kind).
  */
+import { z } from 'zod';
 import type { Lang } from '../common/lang.js';
 import { StoreError, type JsonValue } from '../store/store.js';
 import { TurnContext } from './context.js';
 import type { AnyDialog, DialogContext } from './dialog.js';
-import { AdvisorError, type ErrorCode } from './errors.js';
+import { AdvisorError, DeliveryError, type ErrorCode } from './errors.js';
 import { InboundEventSchema, MAX_TEXT_LENGTH, type InboundEvent, type UserAddress } from './event.js';
 import { formatNumber, localeLang } from './i18n.js';
 import type { Message, TurnOutput } from './message.js';
@@ -19,6 +20,41 @@ import { readSession, sessions, type Session } from './session.js';
 import { normaliseInput } from './text.js';
 
 const SESSION_GRACE_HOURS = 7 * 24;
+
+/**
+ * How a turn ended. `retry`: it failed for a reason that may pass (the store could not write, a reply could not be
+ * delivered) and, since the caller said it retries, nothing was said about it: the inbox runs it again later.
+ */
+export type TurnOutcome = { status: 'done' } | { status: 'retry'; reason: string };
+
+export interface HandleOptions {
+  /** The caller runs a turn that fails transiently again (the inbox); otherwise the failure is answered at once. */
+  retryable?: boolean;
+}
+
+/** Failures that may pass by themselves: worth running the turn again rather than apologising. */
+function isTransient(e: unknown): boolean {
+  return e instanceof DeliveryError || (e instanceof StoreError && e.code !== 'STORE_BAD_REQUEST');
+}
+
+/**
+ * What a session record keeps so that a turn run again (after a crash, or a failed delivery) routes from the state it
+ * first saw rather than from the state its first run left: one step of a dialogue is applied once, whatever happens.
+ */
+const Replay = z.object({ event: z.string(), before: z.unknown() });
+type Replay = z.infer<typeof Replay>;
+
+function replayOf(raw: JsonValue | undefined): Replay | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const parsed = Replay.safeParse(raw.replay);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function withoutReplay(raw: JsonValue | undefined): JsonValue | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !('replay' in raw)) return raw;
+  const { replay: _replay, ...rest } = raw;
+  return rest;
+}
 
 export interface AdvisorOptions {
   /** Language for short messages when the client sends no locale. */
@@ -40,31 +76,43 @@ export class Advisor {
     this.idleHours = options.dialogIdleHours ?? 24;
   }
 
-  /** Handles one inbound event, saying its replies through `out`. Never throws: bad input and failures are answered. */
-  async handle(input: InboundEvent, out: TurnOutput): Promise<void> {
+  /**
+   * Handles one inbound event, saying its replies through `out`. Never throws: bad input and failures are answered,
+   * except transient failures of a retryable turn, which are returned for the caller to run again.
+   */
+  async handle(input: InboundEvent, out: TurnOutput, options: HandleOptions = {}): Promise<TurnOutcome> {
     const parsed = InboundEventSchema.safeParse(input);
     // The event is not validated yet: read its locale only if it is a string.
     const m = coreMessages(localeLang(typeof input.locale === 'string' ? input.locale : undefined) ?? this.defaultLang);
+    // A short refusal outside a turn: its delivery can fail too.
+    const refuse = async (text: string): Promise<TurnOutcome> => {
+      try {
+        await out.say({ text }, { audience: 'private' });
+      } catch (e) {
+        if (options.retryable) return { status: 'retry', reason: (e as Error).message };
+        this.ports.log.error({ err: e }, 'could not deliver a refusal');
+      }
+      return { status: 'done' };
+    };
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      await out.say({ text: m.unreadable(issue.path.join('.') || 'event', issue.message) }, { audience: 'private' });
-      return;
+      return refuse(m.unreadable(issue.path.join('.') || 'event', issue.message));
     }
     const event = parsed.data;
     const lang = localeLang(event.locale) ?? this.defaultLang;
     const text = event.action ? '' : normaliseInput(event.text ?? '');
     if (!event.action) {
       const length = (event.text ?? '').length;
-      if (length > MAX_TEXT_LENGTH) return void (await out.say({ text: m.tooLong(formatNumber(length, lang), formatNumber(MAX_TEXT_LENGTH, lang)) }, { audience: 'private' }));
-      if (text === '') return void (await out.say({ text: m.empty }, { audience: 'private' }));
+      if (length > MAX_TEXT_LENGTH) return refuse(m.tooLong(formatNumber(length, lang), formatNumber(MAX_TEXT_LENGTH, lang)));
+      if (text === '') return refuse(m.empty);
     }
     const ctx = new TurnContext(event, this.ports.clock(), lang, this.ports, out, {
       features: this.registry.features,
-      beginDialog: (c, dialog, options) => this.beginDialog(c, dialog, options),
+      beginDialog: (c, dialog, opts) => this.beginDialog(c, dialog, opts),
       // Already inside this session's queue: route again directly, without queueing behind itself.
-      handleText: (c, t) => this.turn(c, normaliseInput(t), true),
+      handleText: async (c, t) => void (await this.turn(c, normaliseInput(t), { nested: true })),
     });
-    await this.inOrder(ctx.sessionKey, () => this.turn(ctx, text));
+    return this.inOrder(ctx.sessionKey, () => this.turn(ctx, text, { retryable: options.retryable }));
   }
 
   /**
@@ -98,18 +146,27 @@ export class Advisor {
     return { now: ctx.now, lang: ctx.lang, ports: this.ports };
   }
 
-  private async turn(ctx: TurnContext, text: string, nested = false): Promise<void> {
+  private async turn(ctx: TurnContext, text: string, how: { nested?: boolean; retryable?: boolean }): Promise<TurnOutcome> {
+    const nested = how.nested ?? false;
     const started = performance.now();
     let kind = 'failed';
     try {
-      if (nested && text === '') return void (await ctx.say({ text: coreMessages(ctx.lang).empty }));
+      if (nested && text === '') {
+        await ctx.say({ text: coreMessages(ctx.lang).empty });
+        return { status: 'done' };
+      }
       let decided: Route | undefined;
+      // A turn with a delivery id routes from the state its first run saw (see Replay); a nested turn continues
+      // from where its outer turn got to.
+      const id = nested ? undefined : ctx.event.id;
       await this.ports.store.update(sessions.name, ctx.sessionKey, (raw) => {
-        const { session, notices } = readSession(raw, ctx.now, ctx.lang, this.idleHours, this.registry.dialogs);
+        const prior = replayOf(raw);
+        const base = id !== undefined && prior?.event === id ? (prior.before as JsonValue | undefined) : withoutReplay(raw);
+        const { session, notices } = readSession(base, ctx.now, ctx.lang, this.idleHours, this.registry.dialogs);
         // A nested turn is text even when the event was a button (the button's value is the question).
         const event = nested ? { ...ctx.event, action: undefined, text } : ctx.event;
         decided = route(this.registry, session, notices, event, text, this.dialogContext(ctx));
-        return storedSession(decided.session);
+        return storedSession(decided.session, id !== undefined ? { event: id, before: base ?? null } : prior);
       }, this.sessionExpiry(ctx.now));
       const r = decided!;
       kind = r.kind;
@@ -119,10 +176,15 @@ export class Advisor {
       for (const effect of r.effects) await effect(ctx);
     } catch (e) {
       if (nested) throw e;
+      if (how.retryable && isTransient(e)) {
+        this.ports.log.warn({ err: { name: (e as Error).name, message: (e as Error).message }, kind, channel: ctx.event.channel }, 'turn failed; it will be retried');
+        return { status: 'retry', reason: (e as Error).message };
+      }
       await this.fail(ctx, e, kind);
     }
     // Operational facts only: never the user's text or ids at info level.
     this.ports.log.info({ channel: ctx.event.channel, kind, ms: Math.round(performance.now() - started) }, 'turn handled');
+    return { status: 'done' };
   }
 
   private async beginDialog(ctx: TurnContext, dialog: AnyDialog, options: unknown): Promise<void> {
@@ -130,7 +192,7 @@ export class Advisor {
     let said: Message[] = [];
     let effects: Route['effects'] = [];
     await this.ports.store.update(sessions.name, ctx.sessionKey, (raw) => {
-      const { session } = readSession(raw, ctx.now, ctx.lang, this.idleHours, this.registry.dialogs);
+      const { session } = readSession(withoutReplay(raw), ctx.now, ctx.lang, this.idleHours, this.registry.dialogs);
       const previous = session.dialog && this.registry.dialogs.get(session.dialog.id);
       const notice = previous && session.dialog ? previous.replaced(session.dialog.state, ctx.lang) : undefined;
       const step = dialog.start(options, dctx);
@@ -139,7 +201,7 @@ export class Advisor {
         step.status === 'waiting' ? { version: 2, dialog: { id: dialog.id, version: dialog.version, state: step.state, startedAt: at, updatedAt: at } } : { version: 2 };
       said = [...(notice ? [notice] : []), ...(step.status === 'pass' ? [] : (step.messages ?? []))];
       effects = step.status === 'pass' ? [] : (step.effects ?? []);
-      return storedSession(next);
+      return storedSession(next, replayOf(raw));
     }, this.sessionExpiry(ctx.now));
     for (const message of said) await ctx.say(message);
     for (const effect of effects) await effect(ctx);
@@ -179,7 +241,12 @@ export class Advisor {
   }
 }
 
-/** An empty session is deleted rather than stored, so idle users leave nothing behind. */
-function storedSession(session: Session): JsonValue | undefined {
-  return session.dialog ? sessions.json(session) : undefined;
+/**
+ * An empty session is deleted rather than stored, so idle users leave nothing behind, unless it must remember the
+ * state a turn with a delivery id started from (kept until the next turn or the session's expiry).
+ */
+function storedSession(session: Session, replay: Replay | undefined): JsonValue | undefined {
+  if (!session.dialog && !replay) return undefined;
+  const json = sessions.json(session);
+  return replay && typeof json === 'object' && json !== null && !Array.isArray(json) ? { ...json, replay: { event: replay.event, before: (replay.before ?? null) as JsonValue } } : json;
 }

@@ -167,6 +167,10 @@ const IO_CONCURRENCY = 32;
 
 const writeFileCb = promisify(fsCb.writeFile);
 const renameCb = promisify(fsCb.rename);
+const openCb = promisify(fsCb.open);
+const writeCb = promisify(fsCb.write);
+const fsyncCb = promisify(fsCb.fsync);
+const closeCb = promisify(fsCb.close);
 
 /**
  * Replaces a file atomically, as steno does (write a temporary file beside it, rename it over the old one: a crash
@@ -174,9 +178,19 @@ const renameCb = promisify(fsCb.rename);
  * FileHandle with a finalizer, and a batch writes many small files (bench:slack's profile showed it).
  * Never two writes of one file at once: batches do not overlap and a batch writes a partition once.
  */
-export async function writeReplacing(file: string, text: string): Promise<void> {
+export async function writeReplacing(file: string, text: string, sync = false): Promise<void> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
-  await writeFileCb(temp, text);
+  if (sync) {
+    // The temporary file reaches the disk before the rename, so the name never points at unwritten bytes; the
+    // caller fsyncs the folder once per batch to make the renames themselves durable.
+    const fd = await openCb(temp, 'w');
+    try {
+      await writeCb(fd, text);
+      await fsyncCb(fd);
+    } finally {
+      await closeCb(fd);
+    }
+  } else await writeFileCb(temp, text);
   await renameCb(temp, file);
 }
 

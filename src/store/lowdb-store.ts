@@ -137,9 +137,9 @@ export class LowdbStore implements Store {
   }
 
   /** Marks partitions changed and resolves once that is durable. */
-  private commit(parts: Iterable<Partition>, atomic = false): Promise<void> {
+  private commit(parts: Iterable<Partition>, atomic = false, sync = false): Promise<void> {
     if (!this.writer) return Promise.resolve();
-    this.writer.mark(parts, atomic);
+    this.writer.mark(parts, atomic, sync);
     return this.writer.flush().then(
       () => void (this.writeFailure = undefined),
       (cause: unknown) => {
@@ -161,7 +161,7 @@ export class LowdbStore implements Store {
       const entry = newEntry(copy(value), expiry(options));
       const p = await this.partitionOf(collection, key);
       p.set(key, entry);
-      await this.commit([p]);
+      await this.commit([p], false, options?.sync);
     });
   }
 
@@ -171,7 +171,7 @@ export class LowdbStore implements Store {
       const p = await this.partitionOf(collection, key);
       if (p.live(key, this.now())) return false;
       p.set(key, entry);
-      await this.commit([p]);
+      await this.commit([p], false, options?.sync);
       return true;
     });
   }
@@ -188,7 +188,7 @@ export class LowdbStore implements Store {
       } else {
         p.set(key, newEntry(copy(next), e ?? old?.e));
       }
-      await this.commit([p]);
+      await this.commit([p], false, options?.sync);
       // `next` is the caller's own object (the stored one is a copy), so it can be handed back as it is.
       return next;
     });

@@ -21,6 +21,8 @@ export class BatchWriter {
   private readonly dirty = new Set<Partition>();
   /** Partitions changed by an updateMany that spans partitions: the next batch journals them. */
   private readonly journaled = new Set<Partition>();
+  /** Partitions holding a change written with `sync`: the next batch fsyncs them and their folders. */
+  private readonly synced = new Set<Partition>();
   private writing: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
   /** Collection folders known to exist: created once, not once per batch. */
@@ -32,11 +34,15 @@ export class BatchWriter {
     private readonly now: () => number,
   ) {}
 
-  /** Marks partitions changed; `atomic` when they must reach the disk all or none (one updateMany). */
-  mark(parts: Iterable<Partition>, atomic = false): void {
+  /**
+   * Marks partitions changed; `atomic` when they must reach the disk all or none (one updateMany), `sync` when the
+   * change must survive a power cut, not only a crash of the process, before it is acknowledged (the inbox).
+   */
+  mark(parts: Iterable<Partition>, atomic = false, sync = false): void {
     for (const p of parts) {
       this.dirty.add(p);
       if (atomic) this.journaled.add(p);
+      if (sync) this.synced.add(p);
     }
   }
 
@@ -74,8 +80,10 @@ export class BatchWriter {
   private async write(): Promise<void> {
     const batch = [...this.dirty];
     const journaled = batch.filter((p) => this.journaled.has(p));
+    const synced = new Set(batch.filter((p) => this.synced.has(p)));
     this.dirty.clear();
     this.journaled.clear();
+    this.synced.clear();
     const now = this.now();
     // Snapshots taken now: later changes go to the next batch, and the journal holds exactly what is written.
     const texts = new Map<Partition, string>(batch.map((p) => (p.prune(now), [p, p.serialize()])));
@@ -85,6 +93,7 @@ export class BatchWriter {
     const retry = (parts: readonly Partition[]): void => {
       this.mark(parts);
       this.mark(journaled, true);
+      this.mark(synced, false, true);
     };
     let step = 'create the folders of';
     try {
@@ -97,12 +106,21 @@ export class BatchWriter {
     }
     const failed: { p: Partition; cause: unknown }[] = [];
     await eachLimited(batch, async (p) => {
-      await writeReplacing(p.file!, texts.get(p)!).catch((cause: unknown) => void failed.push({ p, cause }));
+      await writeReplacing(p.file!, texts.get(p)!, synced.has(p)).catch((cause: unknown) => void failed.push({ p, cause }));
     });
     if (failed.length > 0) {
       retry(failed.map((f) => f.p));
       const first = failed[0]!;
       throw new StoreError('STORE_WRITE_FAILED', `Could not write ${first.p.file}: ${(first.cause as Error).message}`, { cause: first.cause });
+    }
+    if (synced.size > 0) {
+      try {
+        // One fsync per folder for all the renames of the batch: concurrent acknowledgements share it.
+        await Promise.all([...new Set([...synced].map((p) => path.dirname(p.file!)))].map(fsyncDir));
+      } catch (cause) {
+        retry([...synced]);
+        throw new StoreError('STORE_WRITE_FAILED', `Could not make a batch durable in ${this.storeDir}: ${(cause as Error).message}`, { cause });
+      }
     }
     if (journaled.length > 0) {
       try {

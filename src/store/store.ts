@@ -20,6 +20,11 @@ export interface RecordRef {
 export interface WriteOptions {
   /** After this time the record reads as absent and is eventually deleted (dedupe ids, "more" of an old answer). */
   expiresAt?: Date;
+  /**
+   * Resolve only once the write would survive a power cut (fsync), not only a crash of the process: for what is
+   * acknowledged to someone else (the inbox). Backends that are always synchronous (PostgreSQL) ignore it.
+   */
+  sync?: boolean;
 }
 
 export interface ListOptions {

@@ -138,7 +138,7 @@ describe('SlackMessenger', () => {
       const since = fake.calls.length;
       const client = new webApi.WebClient('xoxb-T1', { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
       const warn = vi.spyOn(logger, 'warn');
-      const out = new SlackTurnOutput(client, messenger, { team: 'T1', channel: 'C1', user: 'U1', private: false }, logger);
+      const out = new SlackTurnOutput(client, messenger, { team: 'T1', channel: 'C1', user: 'U1', private: false }, logger, 5_000);
       const ref = await out.say({ text: 'Your chart', attachments: [{ name: 'chart.png', mimeType: 'image/png', data: new Uint8Array(64) }] });
       expect(ref).toMatchObject({ channel: 'slack', conversation: 'C1' });
       expect(fake.of('chat.postMessage', since)).toHaveLength(1);

@@ -14,10 +14,12 @@ export async function startServer(env: Record<string, string>): Promise<StartedS
   const spawnedAt = Date.now();
   const child = spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  if (process.env.SERVER_LOGS) child.stdout!.on('data', (d: Buffer) => process.stderr.write(d));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
     child.stderr!.on('data', (d: Buffer) => {
       stderr += d.toString();
+      if (process.env.SERVER_LOGS) process.stderr.write(d);
       const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(stderr);
       if (m) {
         clearTimeout(timer);

@@ -3,35 +3,44 @@
  * into the core's InboundEvent, and says the core's messages through SlackTurnOutput. It decides nothing itself:
  * `/advisor <text>` goes to the core's command parser like typed text.
  */
-import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
+import crypto from 'node:crypto';
+import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type ReceiverEvent } from '@slack/bolt';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../common/logger.js';
 import type { ChannelRouter } from '../../core/channels.js';
 import type { InboundEvent } from '../../core/event.js';
+import type { Inbox } from '../../core/inbox.js';
+import type { InboxWorker } from '../../core/inbox-worker.js';
 import type { Advisor } from '../../core/pipeline.js';
-import type { Store } from '../../store/store.js';
+import { recordKey, type Store } from '../../store/store.js';
 import { StoreInstallationStore } from './installation-store.js';
 import { slackMessages } from './messages.js';
 import { SlackMessenger } from './messenger.js';
-import { SlackTurnOutput, type SlackTarget } from './output.js';
+import { SlackTargetSchema, SlackTurnOutput, type SlackTarget } from './output.js';
 import { actionFromBlockActions, actionFromViewSubmission, fromSlackText, renderMessage } from './render.js';
-import { TurnQueue } from './turn-queue.js';
 
 /** The scopes the app uses, and no more: mentions, DMs to the bot, posting, and the slash command. */
 export const SLACK_SCOPES = ['app_mentions:read', 'chat:write', 'commands', 'im:history'];
-/**
- * Turns in progress at once: enough to overlap their waits on store writes and Web API calls. 16 since the store
- * writes small files with no group-commit delay (32 answered no more and left less room for acknowledgements).
- */
-const TURN_CONCURRENCY = 16;
-/** Retried deliveries are remembered this long; Slack retries three times within about five minutes. */
-const DEDUPE_TTL_MS = 3600_000;
-/** Bolt rejects signatures older than five minutes; a replayed interaction within them is caught by its trigger id. */
-const REPLAY_WINDOW_MS = 10 * 60_000;
 const MAX_CLOCK_SKEW_S = 5 * 60;
+/** Web API calls (and response_url posts) give up after this long, so that a hung Slack never holds a turn. */
+export const DEFAULT_API_TIMEOUT_MS = 10_000;
+/** The WebClient's message when it has waited out a 429's Retry-After and asks its retry loop to go again. */
+const RATE_LIMITED = 'A rate limit was exceeded';
+/**
+ * The client retries only rate-limited calls (Slack refused them, so repeating is safe; the client already waited the
+ * Retry-After). Nothing else: a timed-out chat.postMessage may have been posted, and repeating it blindly would double
+ * it. The inbox runs a failed turn again with backoff instead, skipping the replies it knows were delivered.
+ */
+const RATE_LIMITS_ONLY: NonNullable<WebClientOptions['retryConfig']> = Object.assign(
+  { retries: 3, factor: 1, minTimeout: 0, maxTimeout: 0 },
+  // p-retry's hook (the WebClient's retry loop): throwing ends the retries with that error.
+  { onFailedAttempt: (error: Error) => {
+    if (!error.message.startsWith(RATE_LIMITED)) throw error;
+  } },
+);
 
 export interface SlackChannel {
   /** Express router for /slack/events (and /slack/install, /slack/oauth_redirect in OAuth mode); absent in Socket Mode. */
@@ -68,6 +77,7 @@ export interface SlackConfig {
   SLACK_CLIENT_ID?: string;
   SLACK_CLIENT_SECRET?: string;
   SLACK_STATE_SECRET?: string;
+  SLACK_API_TIMEOUT_MS?: number;
 }
 
 /**
@@ -85,22 +95,62 @@ function withTimestampGuard(inner: Router): Router {
   return guard;
 }
 
+/**
+ * Socket Mode acknowledges through the socket when ack() is called, and Bolt calls it for events before any
+ * listener runs. Holding the ack until the listeners are done (they only write the delivery to the inbox) makes
+ * Socket Mode acknowledge what is on disk, as processBeforeResponse does over HTTP; a delivery whose write failed
+ * is not acknowledged, and Slack sends it again.
+ */
+function acknowledgeAfterListeners(receiver: SocketModeReceiver): void {
+  const init = receiver.init.bind(receiver);
+  receiver.init = (app: App) => {
+    const processEvent = async (event: ReceiverEvent): Promise<void> => {
+      let stored: { response?: unknown } | undefined;
+      await app.processEvent({ ...event, ack: async (response?: unknown) => void (stored = { response }) });
+      if (stored) await event.ack(stored.response);
+    };
+    init(new Proxy(app, { get: (target, property, self) => (property === 'processEvent' ? processEvent : Reflect.get(target, property, self)) }));
+  };
+}
+
+/** The inbox key of a Slack delivery: its event id, or the trigger id of a command, click or submission. */
+function deliveryKey(body: Record<string, unknown>): string {
+  if (typeof body.event_id === 'string') return `slack:${body.event_id}`;
+  if (typeof body.trigger_id === 'string') return `slack:trigger:${body.trigger_id}`;
+  // Nothing unique in the payload: the signed body itself identifies a replayed copy.
+  return `slack:body:${crypto.createHash('sha256').update(JSON.stringify(body)).digest('base64url')}`;
+}
+
+export interface SlackChannelDeps {
+  config: SlackConfig;
+  advisor: Advisor;
+  store: Store;
+  channels: ChannelRouter;
+  inbox: Inbox;
+  worker: InboxWorker;
+  logger: Logger;
+}
+
 /** Builds the Bolt app for the configured mode (HTTP, Socket Mode, or OAuth distribution). */
-export function createSlackChannel(deps: { config: SlackConfig; advisor: Advisor; store: Store; channels: ChannelRouter; logger: Logger }): SlackChannel {
-  const { config, advisor, store, logger } = deps;
-  const clientOptions = config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {};
+export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
+  const { config, advisor, store, logger, inbox, worker } = deps;
+  const timeoutMs = config.SLACK_API_TIMEOUT_MS ?? DEFAULT_API_TIMEOUT_MS;
+  const clientOptions: WebClientOptions = { timeout: timeoutMs, retryConfig: RATE_LIMITS_ONLY, ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}) };
   const oauth = Boolean(config.SLACK_CLIENT_ID && config.SLACK_CLIENT_SECRET && config.SLACK_STATE_SECRET);
   const installations = new StoreInstallationStore(store);
   let receiver: ExpressReceiver | undefined;
   let app: App;
   if (config.SLACK_APP_TOKEN && !oauth) {
-    app = new App({ token: config.SLACK_BOT_TOKEN, appToken: config.SLACK_APP_TOKEN, socketMode: true, clientOptions, convoStore: false, logger: boltLogger(logger) });
+    const socket = new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, logger: boltLogger(logger), installerOptions: { clientOptions } });
+    acknowledgeAfterListeners(socket);
+    app = new App({ token: config.SLACK_BOT_TOKEN, receiver: socket, clientOptions, convoStore: false, logger: boltLogger(logger) });
   } else {
     receiver = new ExpressReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET!,
       endpoints: '/slack/events',
-      // Acknowledge at once and work after the ack: Slack wants an answer within 3 seconds.
-      processBeforeResponse: false,
+      // The response waits for the listeners, which only write the delivery to the inbox (fsynced, grouped with
+      // concurrent requests): what Slack sees acknowledged is on disk. The turn runs after, from the inbox.
+      processBeforeResponse: true,
       logger: boltLogger(logger),
       ...(oauth
         ? {
@@ -117,7 +167,7 @@ export function createSlackChannel(deps: { config: SlackConfig; advisor: Advisor
     app = new App({ receiver, clientOptions, convoStore: false, logger: boltLogger(logger), ...(oauth ? {} : { token: config.SLACK_BOT_TOKEN }) });
   }
 
-  // Work outside a turn (jobs, other conversations) needs a client per workspace in OAuth mode.
+  // Work outside a request (inbox turns, jobs, other conversations) needs a client per workspace in OAuth mode.
   const clients = new Map<string, WebClient>();
   const clientFor = async (team?: string): Promise<WebClient> => {
     if (!oauth) return app.client;
@@ -131,72 +181,65 @@ export function createSlackChannel(deps: { config: SlackConfig; advisor: Advisor
   };
   const messenger = new SlackMessenger({ clientFor, logger });
   deps.channels.register({ channel: 'slack', messenger, directory: messenger });
-
-  // A retried delivery (X-Slack-Retry-Num, same event_id) is processed once, even across instances sharing a store.
-  app.use(async ({ body, next, ack }) => {
-    const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string') {
-      const fresh = await store.putIfAbsent('slack_deliveries', eventId, Date.now(), { expiresAt: new Date(Date.now() + DEDUPE_TTL_MS) });
-      if (!fresh) {
-        logger.debug({ eventId }, 'duplicate Slack event ignored');
-        return;
-      }
-    }
-    // Slash commands, clicks and form submissions carry no event id, but a trigger id unique to that one action: a
-    // replayed copy of the signed request (within Bolt's five minutes) is acknowledged and dropped.
-    const triggerId = (body as { trigger_id?: unknown }).trigger_id;
-    if (typeof eventId !== 'string' && typeof triggerId === 'string') {
-      const fresh = await store.putIfAbsent('slack_deliveries', `trigger:${triggerId}`, Date.now(), { expiresAt: new Date(Date.now() + REPLAY_WINDOW_MS) });
-      if (!fresh) {
-        logger.warn({ kind: (body as { type?: unknown }).type ?? 'command' }, 'replayed Slack request ignored');
-        if (ack) await ack();
-        return;
-      }
-    }
-    await next();
+  worker.register('slack', {
+    output: async (raw) => {
+      const target = SlackTargetSchema.parse(raw);
+      return new SlackTurnOutput(await clientFor(target.team), messenger, target, logger, timeoutMs);
+    },
   });
 
-  // Turns run from a queue after the acknowledgement, a few at a time, yielding to the event loop between turns, so
-  // that under a burst new requests are still verified and acknowledged within Slack's 3 seconds. The core keeps the
-  // turns of one session in order, and each turn says its messages itself, so replies keep that order too.
-  const turns = new TurnQueue(TURN_CONCURRENCY, logger);
-  const run = (client: WebClient, event: InboundEvent, target: SlackTarget): void => {
-    turns.push(() => advisor.handle(event, new SlackTurnOutput(client, messenger, target, logger)));
+  /**
+   * Writes a delivery to the inbox before it is acknowledged (the listener's return sends the HTTP response); a
+   * redelivery or replay of one already accepted is acknowledged and dropped. Throws when it cannot be accepted, so
+   * Slack gets an error and delivers it again.
+   */
+  const accept = async (body: Record<string, unknown>, event: InboundEvent, target: SlackTarget): Promise<void> => {
+    if (worker.full) throw new Error('the inbox is full or the server is stopping; Slack will deliver this again');
+    const order = recordKey('slack', event.team ?? '-', event.user, event.conversation, event.thread ?? '-');
+    const key = deliveryKey(body);
+    const accepted = await inbox.accept({ key, channel: 'slack', order, event: { ...event, id: key }, target: SlackTargetSchema.parse(target) });
+    if (accepted) worker.enqueue(accepted);
+    else logger.debug({ key }, 'repeated Slack delivery ignored');
   };
 
-  app.event('message', async ({ event, client, context }) => {
+  app.event('message', async ({ event, body, context }) => {
     // Only plain user messages in the bot's DMs; edits, joins and every bot (including this one) are ignored.
     if (event.channel_type !== 'im' || event.subtype !== undefined || 'bot_id' in event) return;
     const team = context.teamId ?? event.team;
     const text = fromSlackText(event.text ?? '', context.botUserId);
-    run(client, { channel: 'slack', team, user: event.user, conversation: event.channel, thread: event.thread_ts, text }, { team, channel: event.channel, user: event.user, thread: event.thread_ts, private: false });
+    await accept(body, { channel: 'slack', team, user: event.user, conversation: event.channel, thread: event.thread_ts, text }, { team, channel: event.channel, user: event.user, thread: event.thread_ts, private: false });
   });
 
-  app.event('app_mention', async ({ event, client, context }) => {
+  app.event('app_mention', async ({ event, body, context }) => {
     if (event.bot_id || !event.user) return;
     const team = context.teamId ?? event.team;
     const thread = event.thread_ts ?? event.ts;
     const text = fromSlackText(event.text, context.botUserId);
-    run(client, { channel: 'slack', team, user: event.user, conversation: event.channel, thread, text }, { team, channel: event.channel, user: event.user, thread, private: false });
+    await accept(body, { channel: 'slack', team, user: event.user, conversation: event.channel, thread, text }, { team, channel: event.channel, user: event.user, thread, private: false });
   });
 
-  app.command('/advisor', async ({ command, ack, client, context, respond }) => {
-    await ack();
+  app.command('/advisor', async ({ command, ack, body, context }) => {
     const team = context.teamId ?? command.team_id;
     const text = fromSlackText(command.text) || 'help';
-    run(
-      client,
-      { channel: 'slack', team, user: command.user_id, conversation: command.channel_id, text, private: true },
-      { team, channel: command.channel_id, user: command.user_id, private: true, respond, triggerId: command.trigger_id },
-    );
+    try {
+      await accept(
+        body,
+        { channel: 'slack', team, user: command.user_id, conversation: command.channel_id, text, private: true },
+        { team, channel: command.channel_id, user: command.user_id, private: true, responseUrl: command.response_url, triggerId: command.trigger_id },
+      );
+      await ack();
+    } catch (err) {
+      // The user typed it and waits: say so in the acknowledgement itself rather than Slack's bare failure notice.
+      logger.error({ err }, 'could not accept a slash command');
+      await ack({ response_type: 'ephemeral', text: slackMessages('en').notAccepted });
+    }
   });
 
-  app.action(/.*/, async ({ ack, body, client, context, respond }) => {
-    await ack();
-    if (body.type !== 'block_actions') return;
+  app.action(/.*/, async ({ ack, body, context }) => {
+    if (body.type !== 'block_actions') return void (await ack());
     const action = actionFromBlockActions(body);
     // A radio button or checkbox changed before Submit: nothing to do until the form is submitted.
-    if (!action) return;
+    if (!action) return void (await ack());
     const team = context.teamId ?? body.team?.id;
     const channel = body.channel?.id ?? body.user.id;
     const container = body.container as { is_ephemeral?: boolean; thread_ts?: string; message_ts?: string };
@@ -204,42 +247,53 @@ export function createSlackChannel(deps: { config: SlackConfig; advisor: Advisor
     const ephemeral = Boolean(container.is_ephemeral);
     const ts = body.message?.ts ?? container.message_ts;
     const source = !ephemeral && ts ? { channel: 'slack' as const, team, conversation: channel, thread, id: ts } : undefined;
-    run(
-      client,
+    await accept(
+      body as unknown as Record<string, unknown>,
       { channel: 'slack', team, user: body.user.id, conversation: channel, thread, action, source, private: ephemeral },
       // Buttons in a private reply answer privately through that reply's response_url.
-      { team, channel, user: body.user.id, thread, private: ephemeral, respond: ephemeral ? respond : undefined, triggerId: body.trigger_id, source },
+      { team, channel, user: body.user.id, thread, private: ephemeral, responseUrl: ephemeral ? body.response_url : undefined, triggerId: body.trigger_id, source },
     );
+    await ack();
   });
 
-  app.view(/^form:/, async ({ ack, view, body, client, context }) => {
+  app.view(/^form:/, async ({ ack, view, body, context }) => {
     const action = actionFromViewSubmission(view);
-    await ack();
-    if (!action) return;
+    if (!action) return void (await ack());
     const meta = ModalMeta.safeParse(JSON.parse(view.private_metadata || '{}'));
     const team = context.teamId ?? body.team?.id;
     const conversation = meta.success ? meta.data.channel : body.user.id;
     // The confirmation goes to the user's DM with the app (posting to a user id), which works wherever the modal came from.
-    run(client, { channel: 'slack', team, user: body.user.id, conversation, thread: meta.success ? meta.data.thread : undefined, action }, { team, channel: body.user.id, user: body.user.id, private: false });
+    await accept(
+      body as unknown as Record<string, unknown>,
+      { channel: 'slack', team, user: body.user.id, conversation, thread: meta.success ? meta.data.thread : undefined, action },
+      { team, channel: body.user.id, user: body.user.id, private: false },
+    );
+    await ack();
   });
 
   app.event('app_home_opened', async ({ event, client, context }) => {
     if (event.tab !== 'home') return;
-    const messages = await advisor.home({ channel: 'slack', team: context.teamId, user: event.user });
-    // The home view has no message to take a language from; the language issue adds the user's locale.
-    const t = slackMessages('en');
-    const blocks: KnownBlock[] = [
-      { type: 'header', text: { type: 'plain_text', text: t.homeTitle } },
-      { type: 'section', text: { type: 'mrkdwn', text: t.homeIntro } },
-      { type: 'divider' },
-      // Forms need a message or modal to submit from; the home view shows the facts only.
-      ...messages.flatMap((m) => renderMessage({ ...m, input: undefined }).blocks),
-    ];
-    await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: blocks.slice(0, 100) } });
+    // Not a turn and safe to lose (it is published again the next time the tab opens): after the acknowledgement.
+    const publish = async (): Promise<void> => {
+      const messages = await advisor.home({ channel: 'slack', team: context.teamId, user: event.user });
+      // The home view has no message to take a language from; the language issue adds the user's locale.
+      const t = slackMessages('en');
+      const blocks: KnownBlock[] = [
+        { type: 'header', text: { type: 'plain_text', text: t.homeTitle } },
+        { type: 'section', text: { type: 'mrkdwn', text: t.homeIntro } },
+        { type: 'divider' },
+        // Forms need a message or modal to submit from; the home view shows the facts only.
+        ...messages.flatMap((m) => renderMessage({ ...m, input: undefined }).blocks),
+      ];
+      await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: blocks.slice(0, 100) } });
+    };
+    setImmediate(() => void publish().catch((err: unknown) => logger.warn({ err }, 'could not publish the App Home')));
   });
 
   app.error(async (error) => {
     logger.error({ err: error }, 'Slack listener failed');
+    // Rethrown so the receiver answers 500 (or Socket Mode does not acknowledge): Slack delivers the event again.
+    throw error;
   });
 
   return {
@@ -249,8 +303,6 @@ export function createSlackChannel(deps: { config: SlackConfig; advisor: Advisor
       if (config.SLACK_APP_TOKEN && !receiver) await app.start();
     },
     async stop() {
-      // Acknowledged events are answered before the process ends.
-      await turns.drained();
       if (config.SLACK_APP_TOKEN && !receiver) await app.stop();
     },
   };

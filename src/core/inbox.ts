@@ -1,0 +1,197 @@
+/**
+ * The durable inbox. A channel writes every inbound delivery here (fsynced) before it acknowledges it to the
+ * platform, and the worker (inbox-worker.ts) runs the turns from it. A turn is marked done only after its replies
+ * were delivered, each reply recorded as it goes out, so a turn re-run after a crash or a failure skips what was
+ * already said; only a reply caught between its post and its record can repeat (Slack's chat.postMessage has no
+ * idempotency key). A done record stays, without its payload, as long as the platform may redeliver (it is the
+ * dedupe of retried deliveries); a turn that keeps failing is dead-lettered after a cap.
+ *
+ * The record holds the channel's own target (where to reply: a response_url, a trigger id) as opaque JSON, so the
+ * core stays platform-neutral. Keys are channel-prefixed delivery ids ("slack:Ev123", "slack:trigger:…").
+ */
+import { z } from 'zod';
+import { defineCollection } from '../store/collections.js';
+import type { JsonValue, Store } from '../store/store.js';
+import { MessageRefSchema, type InboundEvent } from './event.js';
+import type { Audience, Message, MessageRef, TurnOutput } from './message.js';
+
+const Json: z.ZodType<JsonValue> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(Json), z.record(z.string(), Json)]));
+
+const PendingItem = z.object({
+  status: z.literal('pending'),
+  channel: z.string(),
+  /** Turns of one order key (a user's conversation) run one after another, in `seq` order. */
+  order: z.string(),
+  seq: z.number(),
+  acceptedAt: z.string(),
+  /** The InboundEvent, validated again by the pipeline when the turn runs. */
+  event: Json,
+  /** The channel's reply target. */
+  target: Json,
+  attempts: z.number().int().min(0),
+  /** Replies delivered so far, by their index in the turn: the reference, or null when the platform gave none. */
+  delivered: z.record(z.string(), MessageRefSchema.nullable()),
+  /** Failure notices already sent ("retrying", "given up"), so each is sent once. */
+  notices: z.array(z.string()).default([]),
+  lastError: z.string().optional(),
+});
+/** What stays of a finished delivery: enough to drop a redelivery, nothing of what the user wrote. */
+const FinishedItem = z.object({ status: z.enum(['done', 'dead']), channel: z.string(), acceptedAt: z.string(), attempts: z.number().int(), lastError: z.string().optional() });
+const InboxRecord = z.discriminatedUnion('status', [PendingItem, FinishedItem]);
+export type PendingItem = z.infer<typeof PendingItem>;
+type InboxRecord = z.infer<typeof InboxRecord>;
+
+/** Many small, independent records: spread over files so that each fsynced write stays small. */
+export const inboxCollection = defineCollection('inbox', InboxRecord, { split: 'hash', buckets: 16 });
+
+export interface InboxOptions {
+  clock: () => Date;
+  /** How long a finished delivery is remembered against redeliveries (Slack retries within about five minutes). */
+  rememberMs?: number;
+  /** How long a dead letter is kept for the operators (without the user's text). */
+  deadLetterMs?: number;
+}
+
+export interface Accepted {
+  key: string;
+  order: string;
+  seq: number;
+}
+
+export class Inbox {
+  private lastSeq = 0;
+  private readonly rememberMs: number;
+  private readonly deadLetterMs: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: InboxOptions,
+  ) {
+    this.rememberMs = options.rememberMs ?? 3600_000;
+    this.deadLetterMs = options.deadLetterMs ?? 7 * 24 * 3600_000;
+  }
+
+  /** Monotonic within the process and, being time-based, across restarts: recovery runs turns in arrival order. */
+  private nextSeq(): number {
+    this.lastSeq = Math.max(this.lastSeq + 1, this.options.clock().getTime() * 1000);
+    return this.lastSeq;
+  }
+
+  /**
+   * Writes a delivery durably; undefined when the key was already accepted (a redelivery or a replay), which the
+   * channel acknowledges and drops. Throws a StoreError when it cannot be written: the channel must then not
+   * acknowledge, so the platform delivers it again.
+   */
+  async accept(input: { key: string; channel: string; order: string; event: InboundEvent; target: object }): Promise<Accepted | undefined> {
+    const now = this.options.clock();
+    const seq = this.nextSeq();
+    const item: PendingItem = {
+      status: 'pending',
+      channel: input.channel,
+      order: input.order,
+      seq,
+      acceptedAt: now.toISOString(),
+      event: plainJson(input.event),
+      target: plainJson(input.target),
+      attempts: 0,
+      delivered: {},
+      notices: [],
+    };
+    // No expiry while pending: an accepted delivery waits for a restart however long the server is down.
+    const fresh = await inboxCollection.putIfAbsent(this.store, input.key, item, { sync: true });
+    return fresh ? { key: input.key, order: input.order, seq } : undefined;
+  }
+
+  /** The pending item, or undefined when it is finished (or gone). */
+  async pending(key: string): Promise<PendingItem | undefined> {
+    const record = await inboxCollection.get(this.store, key);
+    return record?.status === 'pending' ? record : undefined;
+  }
+
+  /** Every pending item, oldest first: what a restarted server must finish. */
+  async allPending(): Promise<(Accepted & { item: PendingItem })[]> {
+    const found: (Accepted & { item: PendingItem })[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await inboxCollection.list(this.store, '', { limit: 1000, after });
+      for (const r of page.records) if (r.value.status === 'pending') found.push({ key: r.key, order: r.value.order, seq: r.value.seq, item: r.value });
+      if (!page.next) break;
+      after = page.next;
+    }
+    return found.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Records one delivered reply of a pending turn. */
+  async delivered(key: string, index: string, ref: MessageRef | undefined): Promise<void> {
+    await inboxCollection.update(this.store, key, (r) => (r?.status === 'pending' ? { ...r, delivered: { ...r.delivered, [index]: ref ?? null } } : r));
+  }
+
+  /** Counts an attempt before it runs, so a turn that crashes the process also reaches the cap. */
+  async startAttempt(key: string): Promise<PendingItem | undefined> {
+    const next = await inboxCollection.update(this.store, key, (r) => (r?.status === 'pending' ? { ...r, attempts: r.attempts + 1 } : r));
+    return next?.status === 'pending' ? next : undefined;
+  }
+
+  /** Records that a failure notice went out, so a re-run does not send it again. */
+  async noticeSent(key: string, notice: string): Promise<void> {
+    await inboxCollection.update(this.store, key, (r) => (r?.status === 'pending' ? { ...r, notices: [...r.notices, notice] } : r));
+  }
+
+  async noteFailure(key: string, error: string): Promise<void> {
+    await inboxCollection.update(this.store, key, (r) => (r?.status === 'pending' ? { ...r, lastError: error.slice(0, 500) } : r));
+  }
+
+  /** Finished: the payload goes, the key stays until redeliveries can no longer come. */
+  async finish(key: string, status: 'done' | 'dead'): Promise<void> {
+    const now = this.options.clock().getTime();
+    await inboxCollection.update(
+      this.store,
+      key,
+      (r) => (r === undefined ? undefined : { status, channel: r.channel, acceptedAt: r.acceptedAt, attempts: r.attempts, lastError: r.lastError }),
+      { expiresAt: new Date(now + (status === 'dead' ? this.deadLetterMs : this.rememberMs)) },
+    );
+  }
+}
+
+/** Plain data from a channel adapter as JSON: undefined fields dropped (no dates or functions in it). */
+function plainJson(value: object): JsonValue {
+  return JSON.parse(JSON.stringify(value)) as JsonValue;
+}
+
+/**
+ * A TurnOutput that records each reply of an inbox turn as it is delivered, and on a re-run of the turn skips the
+ * replies already delivered (the same turn on the same state says the same replies in the same order).
+ */
+export class DeliveringOutput implements TurnOutput {
+  private index = 0;
+
+  constructor(
+    private readonly inbox: Inbox,
+    private readonly key: string,
+    private readonly alreadyDelivered: Readonly<Record<string, MessageRef | null>>,
+    private readonly inner: TurnOutput,
+  ) {}
+
+  private async once<T extends MessageRef | undefined>(send: () => Promise<T>): Promise<MessageRef | undefined> {
+    const index = String(this.index++);
+    if (index in this.alreadyDelivered) return this.alreadyDelivered[index] ?? undefined;
+    const ref = await send();
+    await this.inbox.delivered(this.key, index, ref);
+    return ref;
+  }
+
+  async say(message: Message, options?: { audience?: Audience }): Promise<MessageRef | undefined> {
+    return this.once(() => this.inner.say(message, options));
+  }
+
+  async replaceSource(message: Message): Promise<void> {
+    await this.once(async () => {
+      await this.inner.replaceSource(message);
+      return undefined;
+    });
+  }
+
+  failed(code: Parameters<NonNullable<TurnOutput['failed']>>[0], message: string): void {
+    this.inner.failed?.(code, message);
+  }
+}
