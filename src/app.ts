@@ -62,7 +62,11 @@ export async function createAdvisorApp(config: Config, logger: Logger, options: 
   if (matcher.calibrationStale) logger.warn('intents/calibration.json was fitted on other training data; run `npm run advisor -- eval --write-calibration`');
   const clock = options.clock ?? (() => new Date());
   const collections = [...registry.collections, ...CHANNEL_COLLECTIONS];
-  const store = options.memory ? LowdbStore.memory({ collections, clock }) : await LowdbStore.open(config.DATA_DIR, { collections, clock });
+  const store = options.memory ? LowdbStore.memory({ collections, clock }) : await LowdbStore.open(config.DATA_DIR, {
+        collections,
+        clock,
+        onLockEvent: (e) => (e.lost ? logger.error({ component: 'store' }, e.message) : logger.warn({ component: 'store' }, e.message)),
+      });
   const scheduler = new StoreScheduler(store, { clock });
   const channels = new ChannelRouter();
   const ports: Ports = {

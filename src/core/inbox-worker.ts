@@ -174,7 +174,7 @@ export class InboxWorker {
       await this.giveUp(entry.key, item.notices, out, m.gaveUp, item.lastError);
       return undefined;
     }
-    const outcome = await this.advisor.handle({ ...event, id: entry.key }, new DeliveringOutput(this.inbox, entry.key, item.delivered, out), { retryable: true });
+    const outcome = await this.advisor.handle({ ...event, id: entry.key }, new DeliveringOutput(this.inbox, entry.key, item, out), { retryable: true });
     if (outcome.status === 'done') {
       await this.inbox.finish(entry.key, 'done');
       return undefined;

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { defineCollection } from '../store/collections.js';
 import type { JsonValue, Store } from '../store/store.js';
 import { MessageRefSchema, type InboundEvent } from './event.js';
-import type { Audience, Message, MessageRef, TurnOutput } from './message.js';
+import type { Audience, Message, MessageRef, SayOptions, TurnOutput } from './message.js';
 
 const Json: z.ZodType<JsonValue> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(Json), z.record(z.string(), Json)]));
 
@@ -168,20 +168,24 @@ export class DeliveringOutput implements TurnOutput {
   constructor(
     private readonly inbox: Inbox,
     private readonly key: string,
-    private readonly alreadyDelivered: Readonly<Record<string, MessageRef | null>>,
+    private readonly item: Pick<PendingItem, 'delivered' | 'attempts' | 'acceptedAt'>,
     private readonly inner: TurnOutput,
   ) {}
 
-  private async once<T extends MessageRef | undefined>(send: () => Promise<T>): Promise<MessageRef | undefined> {
+  private async once<T extends MessageRef | undefined>(send: (index: string) => Promise<T>): Promise<MessageRef | undefined> {
     const index = String(this.index++);
-    if (index in this.alreadyDelivered) return this.alreadyDelivered[index] ?? undefined;
-    const ref = await send();
+    if (index in this.item.delivered) return this.item.delivered[index] ?? undefined;
+    const ref = await send(index);
     await this.inbox.delivered(this.key, index, ref);
     return ref;
   }
 
   async say(message: Message, options?: { audience?: Audience }): Promise<MessageRef | undefined> {
-    return this.once(() => this.inner.say(message, options));
+    return this.once((index) => {
+      const delivery = { tag: `${this.key}#${index}`, rerun: this.item.attempts > 1, since: new Date(this.item.acceptedAt) };
+      const sayOptions: SayOptions = { ...options, delivery };
+      return this.inner.say(message, sayOptions);
+    });
   }
 
   async replaceSource(message: Message): Promise<void> {

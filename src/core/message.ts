@@ -97,9 +97,27 @@ export interface MessageRef {
 }
 
 /** Where one turn's messages go. Each adapter implements it for the request it is answering. */
+/**
+ * Which reply of which inbound delivery a message is, unique across re-runs of its turn. A channel that can find a
+ * posted message by it (Slack's message metadata) tags its posts and, when the turn runs again, looks before posting:
+ * a reply that went out just before a crash or a timeout is then not posted twice.
+ */
+export interface DeliveryTag {
+  tag: string;
+  /** True on a re-run, when the reply may already be out. */
+  rerun: boolean;
+  /** When the delivery was accepted: nothing older can be this reply. */
+  since: Date;
+}
+
+export interface SayOptions {
+  audience?: Audience;
+  delivery?: DeliveryTag;
+}
+
 export interface TurnOutput {
   /** Delivered now, in order; resolves with a reference when the platform lets it be updated later. */
-  say(message: Message, options?: { audience?: Audience }): Promise<MessageRef | undefined>;
+  say(message: Message, options?: SayOptions): Promise<MessageRef | undefined>;
   /** Replaces the message whose button or form was used; says it as a new message when there is none. */
   replaceSource(message: Message): Promise<void>;
   /** Told when the turn failed (after its apology was said), so HTTP channels can answer with a status. */

@@ -146,20 +146,32 @@ export async function retireLegacyStore(file: string): Promise<string> {
  * Takes DATA_DIR's lock. The lock file is the one today's single-file store used, so an old and a new version of
  * the advisor also keep each other out of one DATA_DIR.
  */
-export async function lockDataDir(dataDir: string, waitMs: number): Promise<() => Promise<void>> {
+export async function lockDataDir(dataDir: string, waitMs: number, onCompromised?: (err: Error) => void): Promise<() => Promise<void>> {
   try {
     return await lockfile.lock(dataDir, {
-      lockfilePath: path.join(dataDir, `${LEGACY_FILE_NAME}.lock`),
+      lockfilePath: lockPath(dataDir),
       stale: 5_000,
       retries: { retries: Math.ceil(waitMs / 250), minTimeout: 250, maxTimeout: 250, factor: 1 },
+      // proper-lockfile's default throws from a timer, which kills the process: the store reports it instead.
+      ...(onCompromised ? { onCompromised } : {}),
     });
   } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    // Only ELOCKED means another process: a folder that cannot be written must not be reported as "in use".
+    if (code !== 'ELOCKED') {
+      throw new StoreError('STORE_UNREADABLE', `Cannot take the lock ${lockPath(dataDir)} in the data folder ${dataDir}: ${(cause as Error).message}. Check that the folder exists and this process may write to it.`, { cause });
+    }
     throw new StoreError(
       'STORE_LOCKED',
-      `The data folder ${dataDir} is in use by another advisor process. Stop it, or give this one its own DATA_DIR (several instances sharing data need PostgreSQL).`,
+      `The data folder ${dataDir} is in use by another advisor process (its lock ${lockPath(dataDir)} is held and kept fresh). Stop it, or give this one its own DATA_DIR (several instances sharing data need PostgreSQL).`,
       { cause },
     );
   }
+}
+
+/** The lock's path: the one the single-file store used, so old and new versions keep each other out. */
+export function lockPath(dataDir: string): string {
+  return path.join(dataDir, `${LEGACY_FILE_NAME}.lock`);
 }
 
 /** Files read or written at once: enough to overlap I/O, few enough never to run out of file descriptors. */

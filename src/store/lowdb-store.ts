@@ -22,7 +22,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Catalog } from './lowdb-catalog.js';
 import type { CollectionSpec } from './collections.js';
-import { LEGACY_FILE_NAME, STORE_FOLDER, lockDataDir, replayJournal } from './lowdb-files.js';
+import { LEGACY_FILE_NAME, STORE_FOLDER, lockDataDir, lockPath, replayJournal } from './lowdb-files.js';
 import { migrateLegacyStore } from './lowdb-migrate.js';
 import { expiry, newEntry, type Partition } from './lowdb-partition.js';
 import { BatchWriter } from './lowdb-writer.js';
@@ -38,7 +38,12 @@ export interface LowdbStoreOptions {
   clock?: () => Date;
   /** How often expired records are deleted (default 10 minutes). */
   sweepIntervalMs?: number;
+  /** Told when the lock was lost (removed, or the folder turned read-only) and when it was taken again. */
+  onLockEvent?: (event: { lost: boolean; message: string }) => void;
 }
+
+/** How often a store that lost its lock tries to take it again. */
+const RELOCK_INTERVAL_MS = 5_000;
 
 const closedError = (): StoreError => new StoreError('STORE_CLOSED', 'The store is closed');
 const asStoreError = (cause: unknown): StoreError =>
@@ -59,11 +64,14 @@ export class LowdbStore implements Store {
   private lastAck: Promise<unknown> = Promise.resolve();
   private readonly sweeper: NodeJS.Timeout;
   private readonly clock: () => Date;
+  /** Set while this process does not hold DATA_DIR's lock: writes are refused and ping() reports it. */
+  private lockProblem: StoreError | undefined;
+  private relockTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly storeDir: string | undefined,
-    private readonly release: (() => Promise<void>) | undefined,
-    options: LowdbStoreOptions,
+    private release: (() => Promise<void>) | undefined,
+    private readonly options: LowdbStoreOptions,
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.catalog = new Catalog(storeDir, options.collections ?? []);
@@ -85,8 +93,8 @@ export class LowdbStore implements Store {
     } catch (cause) {
       throw new StoreError('STORE_UNREADABLE', `Cannot create data directory ${storeDir}: ${(cause as Error).message}`, { cause });
     }
-    const release = options.lock === false ? undefined : await lockDataDir(root, options.lockWaitMs ?? 7_000);
     let store: LowdbStore | undefined;
+    const release = options.lock === false ? undefined : await lockDataDir(root, options.lockWaitMs ?? 7_000, (err) => store?.lockLost(root, err));
     try {
       await replayJournal(storeDir);
       store = new LowdbStore(storeDir, release, options);
@@ -98,6 +106,39 @@ export class LowdbStore implements Store {
     }
     store.warming = store.warmUp();
     return store;
+  }
+
+  /**
+   * The lock was removed or changed under this process (or its folder turned read-only). Rather than dying (what
+   * proper-lockfile does by default), refuse writes and take the lock again as soon as it can be taken: nobody else
+   * holds it then, since a live holder keeps it fresh.
+   */
+  private lockLost(root: string, err: Error): void {
+    if (this.closed) return;
+    this.release = undefined;
+    const file = lockPath(root);
+    this.lockProblem = new StoreError(
+      'STORE_LOCKED',
+      `The lock file ${file} was removed or changed by something other than this advisor (${err.message}). Writes are refused until this process holds it again; it retries every ${RELOCK_INTERVAL_MS / 1000} s.`,
+    );
+    this.options.onLockEvent?.({ lost: true, message: this.lockProblem.message });
+    const relock = (): void => {
+      this.relockTimer = undefined;
+      if (this.closed) return;
+      lockDataDir(root, 0, (again) => this.lockLost(root, again)).then(
+        (release) => {
+          if (this.closed) return void release().catch(() => undefined);
+          this.release = release;
+          this.lockProblem = undefined;
+          this.options.onLockEvent?.({ lost: false, message: `Took the lock file ${file} again; writes go on.` });
+        },
+        (cause: Error) => {
+          this.lockProblem = new StoreError('STORE_LOCKED', `${this.lockProblem?.message ?? ''} Taking it again failed: ${cause.message}`.trim());
+          this.relockTimer = setTimeout(relock, RELOCK_INTERVAL_MS).unref();
+        },
+      );
+    };
+    relock();
   }
 
   /** Resolves once the background pass after open has loaded every partition and swept once. */
@@ -140,6 +181,8 @@ export class LowdbStore implements Store {
   private commit(parts: Iterable<Partition>, atomic = false, sync = false): Promise<void> {
     if (!this.writer) return Promise.resolve();
     this.writer.mark(parts, atomic, sync);
+    // Written with the next batch once the lock is held again; until then the caller hears that it is not saved.
+    if (this.lockProblem) return Promise.reject(this.lockProblem);
     return this.writer.flush().then(
       () => void (this.writeFailure = undefined),
       (cause: unknown) => {
@@ -287,6 +330,7 @@ export class LowdbStore implements Store {
   async ping(): Promise<void> {
     if (this.closed) throw closedError();
     if (this.storeDir === undefined) return;
+    if (this.lockProblem) throw this.lockProblem;
     await fs.access(this.storeDir, fs.constants.R_OK | fs.constants.W_OK).catch((cause: Error) => {
       throw new StoreError('STORE_UNREADABLE', `The store folder ${this.storeDir} is not accessible: ${cause.message}`, { cause });
     });
@@ -308,6 +352,7 @@ export class LowdbStore implements Store {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.sweeper);
+    if (this.relockTimer) clearTimeout(this.relockTimer);
     try {
       await this.warming;
       if (this.writer?.busy) await this.writer.flush();

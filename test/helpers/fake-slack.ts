@@ -31,11 +31,16 @@ export class FakeSlackApi {
   readonly rateLimit = new Map<string, number>();
   /** method → Slack error code to answer with (`{ok:false,error}`) while set. */
   readonly errors = new Map<string, string>();
+  /** method → number of upcoming calls to leave unanswered (a hung Web API); stop() cuts them off. */
+  readonly hang = new Map<string, number>();
+  private readonly hung = new Set<http.ServerResponse>();
   /** conversations.members: channel → member ids (an unknown channel answers channel_not_found). */
   readonly members = new Map<string, string[]>();
   /** users.info: user → IANA time zone (an unknown user answers user_not_found). */
   readonly timeZones = new Map<string, string>();
   readonly uploads: SlackUpload[] = [];
+  /** Messages posted, by channel (conversations.history and .replies read them). */
+  private readonly history = new Map<string, { ts: string; text: unknown; thread_ts: unknown; metadata: unknown }[]>();
   private readonly announced = new Map<string, { filename: string; length: number }>();
   private fileCounter = 0;
   private server?: http.Server;
@@ -65,6 +70,12 @@ export class FakeSlackApi {
         const limited = this.rateLimit.get(method) ?? 0;
         const auth = req.headers.authorization;
         this.calls.push({ method, args, token: auth?.replace(/^Bearer /, '') ?? (args.token as string | undefined), at: Date.now() });
+        const hanging = this.hang.get(method) ?? 0;
+        if (hanging > 0) {
+          this.hang.set(method, hanging - 1);
+          this.hung.add(res);
+          return;
+        }
         if (limited > 0) {
           this.rateLimit.set(method, limited - 1);
           res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
@@ -85,8 +96,21 @@ export class FakeSlackApi {
     switch (method) {
       case 'auth.test':
         return { ok: true, url: 'https://t.slack.com/', team: 'Test', user: 'advisor', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
-      case 'chat.postMessage':
-        return { ok: true, channel: args.channel, ts: `${++this.ts}.000100`, message: { text: args.text } };
+      case 'chat.postMessage': {
+        const ts = `${++this.ts}.000100`;
+        const channel = String(args.channel);
+        const list = this.history.get(channel) ?? [];
+        list.push({ ts, text: args.text, thread_ts: args.thread_ts, metadata: args.metadata });
+        this.history.set(channel, list);
+        return { ok: true, channel: args.channel, ts, message: { text: args.text } };
+      }
+      case 'conversations.history':
+      case 'conversations.replies': {
+        // Newest first, as Slack returns them; metadata only when asked for.
+        const all = (this.history.get(String(args.channel)) ?? []).filter((m) => (method === 'conversations.replies' ? m.thread_ts === args.ts : true));
+        const withMeta = String(args.include_all_metadata) === 'true';
+        return { ok: true, messages: all.map((m) => ({ type: 'message', ts: m.ts, text: m.text, ...(withMeta && m.metadata ? { metadata: m.metadata } : {}) })).reverse(), has_more: false };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: `${++this.ts}.000200` };
       case 'oauth.v2.access':
@@ -178,6 +202,9 @@ export class FakeSlackApi {
   }
 
   async stop(): Promise<void> {
+    for (const res of this.hung) res.destroy();
+    this.hung.clear();
+    this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 }

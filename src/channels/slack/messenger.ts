@@ -27,6 +27,14 @@ const TZ_CACHE_MAX = 10_000;
 /** Slack's recommended page size for cursor pagination. */
 const MEMBERS_PAGE = 200;
 
+/** The metadata event type of the advisor's replies (see findTagged). */
+const REPLY_EVENT_TYPE = 'advisor_reply';
+const TaggedMessages = z.object({
+  messages: z
+    .array(z.object({ ts: z.string(), metadata: z.object({ event_type: z.string(), event_payload: z.object({ delivery: z.string().optional() }).loose().optional() }).optional() }).loose())
+    .default([]),
+});
+
 /** A failed Web API call: `code` is Slack's error (channel_not_found, missing_scope, …) or the client's own. */
 export class SlackApiError extends Error {
   /** Set when the message was posted but a later step (the file upload) failed, so the caller can still track it. */
@@ -88,8 +96,11 @@ export class SlackMessenger implements Messenger, Directory {
     this.now = options.now ?? Date.now;
   }
 
-  /** Posts a message (ephemeral with `privateTo`, then undefined: ephemerals cannot be updated) and uploads its files. */
-  async post(to: Address, message: Message, options: { privateTo?: UserAddress } = {}): Promise<MessageRef | undefined> {
+  /**
+   * Posts a message (ephemeral with `privateTo`, then undefined: ephemerals cannot be updated) and uploads its files.
+   * `tag` goes into the message's metadata, so that findTagged() can tell later whether it was posted.
+   */
+  async post(to: Address, message: Message, options: { privateTo?: UserAddress; tag?: string } = {}): Promise<MessageRef | undefined> {
     assertSlack(to.channel);
     const client = await this.options.clientFor(to.team);
     const { text, blocks } = renderMessage(message, this.options.render);
@@ -103,7 +114,15 @@ export class SlackMessenger implements Messenger, Directory {
       return undefined;
     }
     const posted = await call('chat.postMessage', () =>
-      client.chat.postMessage({ channel: to.conversation, text, blocks, ...thread, unfurl_links: false, unfurl_media: false }),
+      client.chat.postMessage({
+        channel: to.conversation,
+        text,
+        blocks,
+        ...thread,
+        unfurl_links: false,
+        unfurl_media: false,
+        ...(options.tag ? { metadata: { event_type: REPLY_EVENT_TYPE, event_payload: { delivery: options.tag } } } : {}),
+      }),
     );
     if (!posted.ts) throw new SlackApiError('chat.postMessage', 'missing_ts');
     // Posting to a user id lands in the DM; update, delete and uploads need that DM's channel id.
@@ -116,6 +135,27 @@ export class SlackMessenger implements Messenger, Directory {
       throw err;
     }
     return ref;
+  }
+
+  /**
+   * The app's message carrying `tag` in its metadata, posted to `to` since `since`; undefined when there is none or
+   * the app may not read the conversation's history (it then cannot know, and the caller posts).
+   * Reads conversations.history (or .replies in a thread): im:history covers DMs, the advisor's main conversation.
+   */
+  async findTagged(to: Address, tag: string, since: Date): Promise<MessageRef | undefined> {
+    assertSlack(to.channel);
+    const client = await this.options.clientFor(to.team);
+    const oldest = (since.getTime() / 1000 - 1).toFixed(6);
+    try {
+      const page = to.thread
+        ? await call('conversations.replies', () => client.conversations.replies({ channel: to.conversation, ts: to.thread!, oldest, include_all_metadata: true, limit: 200 }))
+        : await call('conversations.history', () => client.conversations.history({ channel: to.conversation, oldest, include_all_metadata: true, limit: 200 }));
+      const found = TaggedMessages.parse(page).messages.find((m) => m.metadata?.event_type === REPLY_EVENT_TYPE && m.metadata.event_payload?.delivery === tag);
+      return found ? { channel: 'slack', ...(to.team ? { team: to.team } : {}), conversation: to.conversation, ...(to.thread ? { thread: to.thread } : {}), id: found.ts } : undefined;
+    } catch (err) {
+      this.options.logger.debug({ err: { message: (err as Error).message } }, 'could not look for an earlier copy of a reply; posting it');
+      return undefined;
+    }
   }
 
   /** Replaces a message's text and blocks; files stay as first uploaded (Slack cannot attach files to an edit). */

@@ -7,7 +7,7 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Logger } from '../../common/logger.js';
 import { MessageRefSchema } from '../../core/event.js';
-import type { Audience, Message, MessageRef, TurnOutput } from '../../core/message.js';
+import type { Message, MessageRef, SayOptions, TurnOutput } from '../../core/message.js';
 import { SlackApiError, type SlackMessenger } from './messenger.js';
 import { attachmentsToUpload, formModal, renderMessage } from './render.js';
 
@@ -52,7 +52,7 @@ export class SlackTurnOutput implements TurnOutput {
     private readonly timeoutMs: number,
   ) {}
 
-  async say(message: Message, options: { audience?: Audience } = {}): Promise<MessageRef | undefined> {
+  async say(message: Message, options: SayOptions = {}): Promise<MessageRef | undefined> {
     const t = this.target;
     const isPrivate = options.audience ? options.audience === 'private' : t.private;
     if (message.input?.kind === 'form' && t.triggerId && !this.triggerUsed) {
@@ -73,8 +73,14 @@ export class SlackTurnOutput implements TurnOutput {
       return undefined;
     }
     const address = { channel: 'slack' as const, team: t.team, conversation: t.channel, thread: t.thread };
+    const delivery = options.delivery;
+    if (!isPrivate && delivery?.rerun) {
+      // This turn ran before (a crash, a timeout): the reply may be out already.
+      const earlier = await this.messenger.findTagged(address, delivery.tag, delivery.since);
+      if (earlier) return earlier;
+    }
     try {
-      return await this.messenger.post(address, message, isPrivate ? { privateTo: { channel: 'slack', team: t.team, user: t.user } } : undefined);
+      return await this.messenger.post(address, message, isPrivate ? { privateTo: { channel: 'slack', team: t.team, user: t.user } } : { tag: delivery?.tag });
     } catch (err) {
       // The message went out and only its file upload failed (e.g. no files:write scope): the inline preview stands.
       if (err instanceof SlackApiError && err.posted) {
