@@ -22,6 +22,17 @@ export const ConfigSchema = z
     /** Idle time after which an unfinished dialogue is closed. */
     DIALOG_IDLE_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
     DEFAULT_LOCALE: z.enum(['en', 'de', 'sv']).default('en'),
+    /** The local web chat (page, /api/chat, /api/outbox); off leaves them unmounted. Blank means the default. */
+    WEB_CHAT: optionalSecret.pipe(z.enum(['on', 'off'], 'either "on" or "off"').default('on')),
+    /** When set, the web chat is only for visitors who opened it with `/?token=<token>` (or API clients sending it as a Bearer token). */
+    WEB_CHAT_ACCESS_TOKEN: optionalSecret.pipe(
+      z
+        .string()
+        .min(16, 'at least 16 characters; use a long random string, e.g. the output of `openssl rand -hex 24`')
+        .max(1000, 'at most 1000 characters')
+        .regex(/^[A-Za-z0-9._~-]+$/, 'only letters, digits and - . _ ~, so that it stands in a link as it is')
+        .optional(),
+    ),
     SLACK_BOT_TOKEN: optionalSecret.pipe(z.string().startsWith('xoxb-', 'a bot token starting with "xoxb-"').optional()),
     SLACK_SIGNING_SECRET: optionalSecret,
     SLACK_APP_TOKEN: optionalSecret.pipe(z.string().startsWith('xapp-', 'an app-level token starting with "xapp-"').optional()),

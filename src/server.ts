@@ -2,8 +2,10 @@
 import type http from 'node:http';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { AdvisorApp } from './app.js';
+import type { WebChatLimits } from './channels/web/guard.js';
 import { webChatRouter } from './channels/web/routes.js';
 import type { Logger } from './common/logger.js';
+import { loadConfig, type Config } from './config.js';
 
 export interface RunningServer {
   server: http.Server;
@@ -11,11 +13,24 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface HttpAppOptions {
+  /** WEB_CHAT (mount the web chat or not) and WEB_CHAT_ACCESS_TOKEN (who may use it). */
+  config: Pick<Config, 'WEB_CHAT' | 'WEB_CHAT_ACCESS_TOKEN'>;
+  /** The web chat's rate limits; tests set small ones, a deployment keeps the defaults. */
+  webChatLimits?: Partial<WebChatLimits>;
+}
+
 /**
  * Builds the express application. `current` returns the advisor once it is loaded: the server listens (and /healthz
- * answers) while the dataset and the matcher load; /readyz and the chat answer 503 until then.
+ * answers) while the dataset and the matcher load; /readyz and the chat answer 503 until then. A caller that passes no
+ * options gets the web chat settings from the environment, so WEB_CHAT=off or an access token is never ignored.
  */
-export function createHttpApp(current: () => AdvisorApp | undefined, logger: Logger, channels: () => Router[] = () => []): express.Express {
+export function createHttpApp(
+  current: () => AdvisorApp | undefined,
+  logger: Logger,
+  channels: () => Router[] = () => [],
+  options: HttpAppOptions = { config: loadConfig() },
+): express.Express {
   const web = express();
   web.disable('x-powered-by');
   web.get('/healthz', (_req, res) => {
@@ -49,12 +64,18 @@ export function createHttpApp(current: () => AdvisorApp | undefined, logger: Log
   web.get('/favicon.ico', (_req, res) => {
     res.status(204).end();
   });
-  web.use(
-    webChatRouter(() => {
-      const app = current();
-      return app && { advisor: app.advisor, messenger: app.web, newId: app.ports.newId };
-    }),
-  );
+  // WEB_CHAT=off: the page and its API are not mounted at all, so they answer 404 like any unknown path.
+  if (options.config.WEB_CHAT === 'on') {
+    web.use(
+      webChatRouter(
+        () => {
+          const app = current();
+          return app && { advisor: app.advisor, messenger: app.web, newId: app.ports.newId, store: app.store, log: app.ports.log };
+        },
+        { accessToken: options.config.WEB_CHAT_ACCESS_TOKEN, limits: options.webChatLimits },
+      ),
+    );
+  }
   web.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });

@@ -25,4 +25,16 @@ describe('configuration', () => {
     expect(loadConfig({ MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'pw' }).teamsEnabled).toBe(true);
     expect(loadConfig({ SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: '' }).slackEnabled).toBe(false);
   });
+
+  it('switches the web chat on by default, off with WEB_CHAT=off, and checks the access token', () => {
+    expect(loadConfig({}).WEB_CHAT).toBe('on');
+    expect(loadConfig({}).WEB_CHAT_ACCESS_TOKEN).toBeUndefined();
+    expect(loadConfig({ WEB_CHAT: '' }).WEB_CHAT).toBe('on');
+    expect(loadConfig({ WEB_CHAT: 'off' }).WEB_CHAT).toBe('off');
+    expect(() => loadConfig({ WEB_CHAT: 'maybe' })).toThrow(/WEB_CHAT: either "on" or "off"/);
+    expect(loadConfig({ WEB_CHAT_ACCESS_TOKEN: '' }).WEB_CHAT_ACCESS_TOKEN).toBeUndefined();
+    expect(loadConfig({ WEB_CHAT_ACCESS_TOKEN: ' 0123456789abcdef ' }).WEB_CHAT_ACCESS_TOKEN).toBe('0123456789abcdef');
+    expect(() => loadConfig({ WEB_CHAT_ACCESS_TOKEN: 'short' })).toThrow(/WEB_CHAT_ACCESS_TOKEN: at least 16 characters/);
+    expect(() => loadConfig({ WEB_CHAT_ACCESS_TOKEN: 'sixteen chars&and#more' })).toThrow(/WEB_CHAT_ACCESS_TOKEN: only letters, digits and - \. _ ~/);
+  });
 });

@@ -61,4 +61,45 @@ describe('web chat in Chromium', () => {
     await expect.poll(() => page.locator('.msg.bot').allInnerTexts().then((t) => t.join('\n')), { timeout: 10_000 }).toMatch(/Saved: your company is in Sweden[\s\S]*Saved: your sector is Automotive/);
     expect(errors).toEqual([]);
   });
+
+  it('keeps its identity in an HttpOnly cookie and retries a lost answer with the same message id, answered once', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(await page.evaluate(() => localStorage.getItem('advisor-user'))).toBeNull();
+    const sent: { id?: string; user?: string }[] = [];
+    let lost = false;
+    let lostReplyId: string | undefined;
+    await page.route('**/api/chat', async (route) => {
+      sent.push(route.request().postDataJSON() as { id?: string; user?: string });
+      if (lost) return route.continue();
+      // The server runs the turn, but the answer never reaches the page, as with a reset connection.
+      lost = true;
+      lostReplyId = ((await (await route.fetch()).json()) as { replies: { id: string }[] }).replies[0]!.id;
+      await route.abort('connectionreset');
+    });
+    await page.fill('#message', 'my country is Sweden');
+    await page.press('#message', 'Enter');
+    await expect.poll(() => page.locator('.msg.bot').allInnerTexts().then((t) => t.join('\n'))).toMatch(/Sweden/);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]!.id).toMatch(/^[0-9a-f-]{32,36}$/);
+    expect(sent[1]!.id).toBe(sent[0]!.id);
+    expect(sent[0]!.user).toBeUndefined();
+    // The retry got the stored answer of the first run (its reply id), not a second run.
+    expect(await page.locator('.msg.bot').count()).toBe(1);
+    expect(await page.locator('.msg.bot').first().getAttribute('data-id')).toBe(lostReplyId);
+    await page.unroute('**/api/chat');
+    // The same visitor after a reload (the cookie), and a refusal shown as the server's sentence.
+    await page.reload();
+    await page.fill('#message', 'my profile');
+    await page.press('#message', 'Enter');
+    await expect.poll(() => page.locator('.msg.bot').last().innerText()).toMatch(/Country: Sweden/);
+    await page.route('**/api/chat', (route) => route.fulfill({ status: 429, json: { error: 'You are sending messages faster than the advisor takes them.' } }));
+    await page.fill('#message', 'help');
+    await page.press('#message', 'Enter');
+    await expect.poll(() => page.locator('.msg.bot.error').last().innerText()).toMatch(/faster than the advisor takes them/);
+    expect(errors).toEqual([]);
+  });
 });

@@ -71,7 +71,10 @@ export class WebMessenger implements Messenger, Directory {
 
   /** A visitor's outbox after `after` (an entry key), oldest first, and the key to continue from. */
   async read(visitor: string, after: string | undefined): Promise<{ entries: z.infer<typeof OutboxEntry>[]; next?: string }> {
-    const page = await outbox.list(this.store, `${recordKey(visitor)}:`, { limit: 100, after });
-    return { entries: page.records.map((r) => r.value), next: page.records.at(-1)?.key ?? after };
+    const prefix = `${recordKey(visitor)}:`;
+    // A position in someone else's outbox (a page that had another identity before) means "from the start".
+    const from = after?.startsWith(prefix) ? after : undefined;
+    const page = await outbox.list(this.store, prefix, { limit: 100, after: from });
+    return { entries: page.records.map((r) => r.value), next: page.records.at(-1)?.key ?? from };
   }
 }

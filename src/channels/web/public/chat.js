@@ -4,8 +4,17 @@ const log = document.getElementById('log');
 const form = document.getElementById('composer');
 const input = document.getElementById('message');
 
-const userId = localStorage.getItem('advisor-user') ?? `web-${crypto.randomUUID()}`;
-localStorage.setItem('advisor-user', userId);
+// Who the visitor is, is the server's business: it keeps the identity in an HttpOnly cookie the page never sees.
+// An id left by an earlier version of this page means nothing any more.
+localStorage.removeItem('advisor-user');
+
+// crypto.randomUUID exists only on https and localhost; getRandomValues everywhere.
+function newMessageId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function escapeHtml(s) {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
@@ -178,7 +187,7 @@ function applyUpdate(update) {
 let outboxAfter = localStorage.getItem('advisor-outbox-after') ?? undefined;
 async function readOutbox() {
   try {
-    const query = new URLSearchParams({ user: userId, ...(outboxAfter ? { after: outboxAfter } : {}) });
+    const query = new URLSearchParams(outboxAfter ? { after: outboxAfter } : {});
     const res = await fetch(`/api/outbox?${query}`);
     if (!res.ok) return;
     const body = await res.json();
@@ -197,22 +206,50 @@ async function readOutbox() {
 void readOutbox();
 setInterval(readOutbox, 5000);
 
+// A lost connection is retried this many times, after these pauses, with the same message id: the server answers a
+// message it has already answered from what it stored, so nothing is said twice.
+const RETRY_PAUSES_MS = [500, 1500];
+// While the first attempt is still being answered the server says 409 IN_PROGRESS; the page asks again this often.
+const MAX_IN_PROGRESS_WAITS = 20;
+
+// The server's 401 also speaks to API clients; a visitor needs to know what to do in the browser.
+const STATUS_HINTS = { 401: 'Open this web chat again through the access link you were given.' };
+
+async function post(body) {
+  let networkRetries = 0;
+  let waits = 0;
+  for (;;) {
+    let res;
+    try {
+      res = await fetch('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    } catch (e) {
+      // fetch rejects only when no answer arrived (reset connection, offline): the same message again.
+      if (networkRetries >= RETRY_PAUSES_MS.length) throw e;
+      await sleep(RETRY_PAUSES_MS[networkRetries++]);
+      continue;
+    }
+    // A proxy's HTML error page has no JSON: keep the status, lose nothing else.
+    const json = await res.json().catch(() => ({}));
+    if (res.status === 409 && json.code === 'IN_PROGRESS' && waits++ < MAX_IN_PROGRESS_WAITS) {
+      await sleep(1000 * (Number(res.headers.get('retry-after')) || 1));
+      continue;
+    }
+    return { res, json };
+  }
+}
+
 async function send(payload, shown) {
   addMessage('user', escapeHtml(shown));
   try {
-    const res = await fetch('/api/chat', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user: userId, locale: navigator.language, ...payload }),
-    });
-    const body = await res.json();
+    const { res, json } = await post({ id: newMessageId(), locale: navigator.language, ...payload });
     if (!res.ok) {
-      // The server's own message (escaped by markdown() like every reply).
-      addMessage('bot error', markdown(body.error ?? `Error ${res.status}`));
+      // The server's own message (escaped by markdown() like every reply), then what the visitor can do about it.
+      const hint = STATUS_HINTS[res.status];
+      addMessage('bot error', markdown([json.error ?? `Error ${res.status}`, hint].filter(Boolean).join('\n')));
       return;
     }
-    for (const reply of body.replies) renderReply(reply);
-    for (const update of body.updates ?? []) applyUpdate(update);
+    for (const reply of json.replies ?? []) renderReply(reply);
+    for (const update of json.updates ?? []) applyUpdate(update);
   } catch (e) {
     addMessage('bot error', escapeHtml(`The advisor could not be reached: ${e.message}`));
   }
