@@ -13,7 +13,9 @@ import type { Clock, Ports } from './core/ports.js';
 import { buildRegistry, type Registry } from './core/registry.js';
 import { sessions } from './core/session.js';
 import { installations } from './channels/slack/installation-store.js';
+import { webSecrets } from './channels/web/identity.js';
 import { WebMessenger, outbox } from './channels/web/messenger.js';
+import { webTurns } from './channels/web/turns.js';
 import { FEATURES } from './features.js';
 import { StoreScheduler } from './jobs/store-scheduler.js';
 import { Knowledge, loadDataset } from './knowledge/dataset.js';
@@ -24,11 +26,12 @@ import { LowdbStore } from './store/lowdb-store.js';
 import type { Store } from './store/store.js';
 
 /**
- * Collections the adapters and the inbox own (web outbox, installations, inbound deliveries), declared here so the
+ * Collections the adapters and the inbox own (web outbox, cookie key and answered message ids, installations,
+ * inbound deliveries), declared here so the
  * store knows their layout. (Slack's delivery ids are the inbox's keys now; `slack_deliveries` files of an older
  * version expire by themselves and are never read.)
  */
-export const CHANNEL_COLLECTIONS: readonly CollectionSpec[] = [outbox, installations, inboxCollection];
+export const CHANNEL_COLLECTIONS: readonly CollectionSpec[] = [outbox, installations, inboxCollection, webSecrets, webTurns];
 
 export interface AdvisorApp {
   advisor: Advisor;
@@ -37,7 +40,7 @@ export interface AdvisorApp {
   store: Store;
   scheduler: StoreScheduler;
   channels: ChannelRouter;
-  /** The web chat's outbox; the web channel is always on. */
+  /** The web chat's outbox (messages sent outside a turn; the web chat itself may be off). */
   web: WebMessenger;
   /** Deliveries channels acknowledged, and the worker that runs their turns. */
   inbox: Inbox;

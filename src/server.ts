@@ -5,6 +5,8 @@ import type { AdvisorApp } from './app.js';
 import type { WebChatLimits } from './channels/web/guard.js';
 import { webChatRouter } from './channels/web/routes.js';
 import type { Logger } from './common/logger.js';
+import { coreMessages } from './core/messages.js';
+import { StoreError } from './store/store.js';
 import { loadConfig, type Config } from './config.js';
 
 export interface RunningServer {
@@ -84,6 +86,11 @@ export function createHttpApp(
     if (err.type === 'entity.too.large') return void res.status(413).json({ error: 'request body too large' });
     if (err.type === 'entity.parse.failed') return void res.status(400).json({ error: 'request body is not valid JSON' });
     if (err.status && err.status >= 400 && err.status < 500) return void res.status(err.status).json({ error: err.message ?? 'bad request' });
+    // The store could not write (disk full, read-only, lock lost): the write was taken back, and the user hears so.
+    if (err instanceof StoreError) {
+      logger.error({ err: { code: err.code, message: err.message } }, 'request failed: store');
+      return void res.status(503).setHeader('Retry-After', '5').json({ error: coreMessages('en').storeUnavailable, code: 'UNAVAILABLE' });
+    }
     logger.error({ err }, 'request failed');
     res.status(500).json({ error: 'internal error; the request was not completed' });
   };

@@ -130,6 +130,11 @@ export class Partition {
     return entry === undefined || (entry.e !== undefined && entry.e <= now) ? undefined : entry;
   }
 
+  /** The entry of a key as stored, expired or not (to put it back when a write fails). */
+  raw(key: string): Entry | undefined {
+    return this.entries.get(key);
+  }
+
   /** Stores an entry (never mutated afterwards: snapshots of the partition share entries). */
   set(key: string, entry: Entry): void {
     const old = this.entries.get(key);

@@ -22,9 +22,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Catalog } from './lowdb-catalog.js';
 import type { CollectionSpec } from './collections.js';
-import { LEGACY_FILE_NAME, STORE_FOLDER, lockDataDir, lockPath, replayJournal } from './lowdb-files.js';
+import { LEGACY_FILE_NAME, STORE_FOLDER, replayJournal } from './lowdb-files.js';
+import { DataDirLock, type LockEvent } from './lowdb-lock.js';
 import { migrateLegacyStore } from './lowdb-migrate.js';
-import { expiry, newEntry, type Partition } from './lowdb-partition.js';
+import { expiry, newEntry, type Entry, type Partition } from './lowdb-partition.js';
 import { BatchWriter } from './lowdb-writer.js';
 import { StoreError, type Change, type JsonValue, type ListOptions, type ListPage, type RecordRef, type Store, type WriteOptions } from './store.js';
 
@@ -39,11 +40,8 @@ export interface LowdbStoreOptions {
   /** How often expired records are deleted (default 10 minutes). */
   sweepIntervalMs?: number;
   /** Told when the lock was lost (removed, or the folder turned read-only) and when it was taken again. */
-  onLockEvent?: (event: { lost: boolean; message: string }) => void;
+  onLockEvent?: (event: LockEvent) => void;
 }
-
-/** How often a store that lost its lock tries to take it again. */
-const RELOCK_INTERVAL_MS = 5_000;
 
 const closedError = (): StoreError => new StoreError('STORE_CLOSED', 'The store is closed');
 const asStoreError = (cause: unknown): StoreError =>
@@ -64,14 +62,12 @@ export class LowdbStore implements Store {
   private lastAck: Promise<unknown> = Promise.resolve();
   private readonly sweeper: NodeJS.Timeout;
   private readonly clock: () => Date;
-  /** Set while this process does not hold DATA_DIR's lock: writes are refused and ping() reports it. */
-  private lockProblem: StoreError | undefined;
-  private relockTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly storeDir: string | undefined,
-    private release: (() => Promise<void>) | undefined,
-    private readonly options: LowdbStoreOptions,
+    /** Undefined when not locked (in memory, or a test that opens a folder twice on purpose). */
+    private readonly lock: DataDirLock | undefined,
+    options: LowdbStoreOptions,
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.catalog = new Catalog(storeDir, options.collections ?? []);
@@ -93,52 +89,19 @@ export class LowdbStore implements Store {
     } catch (cause) {
       throw new StoreError('STORE_UNREADABLE', `Cannot create data directory ${storeDir}: ${(cause as Error).message}`, { cause });
     }
+    const lock = options.lock === false ? undefined : await DataDirLock.take(root, options.lockWaitMs ?? 7_000, options.onLockEvent);
     let store: LowdbStore | undefined;
-    const release = options.lock === false ? undefined : await lockDataDir(root, options.lockWaitMs ?? 7_000, (err) => store?.lockLost(root, err));
     try {
       await replayJournal(storeDir);
-      store = new LowdbStore(storeDir, release, options);
+      store = new LowdbStore(storeDir, lock, options);
       await migrateLegacyStore(path.join(root, LEGACY_FILE_NAME), storeDir, store.catalog, (parts) => store!.commit(parts));
     } catch (cause) {
       if (store) clearInterval(store.sweeper);
-      await release?.();
+      await lock?.release();
       throw cause;
     }
     store.warming = store.warmUp();
     return store;
-  }
-
-  /**
-   * The lock was removed or changed under this process (or its folder turned read-only). Rather than dying (what
-   * proper-lockfile does by default), refuse writes and take the lock again as soon as it can be taken: nobody else
-   * holds it then, since a live holder keeps it fresh.
-   */
-  private lockLost(root: string, err: Error): void {
-    if (this.closed) return;
-    this.release = undefined;
-    const file = lockPath(root);
-    this.lockProblem = new StoreError(
-      'STORE_LOCKED',
-      `The lock file ${file} was removed or changed by something other than this advisor (${err.message}). Writes are refused until this process holds it again; it retries every ${RELOCK_INTERVAL_MS / 1000} s.`,
-    );
-    this.options.onLockEvent?.({ lost: true, message: this.lockProblem.message });
-    const relock = (): void => {
-      this.relockTimer = undefined;
-      if (this.closed) return;
-      lockDataDir(root, 0, (again) => this.lockLost(root, again)).then(
-        (release) => {
-          if (this.closed) return void release().catch(() => undefined);
-          this.release = release;
-          this.lockProblem = undefined;
-          this.options.onLockEvent?.({ lost: false, message: `Took the lock file ${file} again; writes go on.` });
-        },
-        (cause: Error) => {
-          this.lockProblem = new StoreError('STORE_LOCKED', `${this.lockProblem?.message ?? ''} Taking it again failed: ${cause.message}`.trim());
-          this.relockTimer = setTimeout(relock, RELOCK_INTERVAL_MS).unref();
-        },
-      );
-    };
-    relock();
   }
 
   /** Resolves once the background pass after open has loaded every partition and swept once. */
@@ -182,7 +145,7 @@ export class LowdbStore implements Store {
     if (!this.writer) return Promise.resolve();
     this.writer.mark(parts, atomic, sync);
     // Written with the next batch once the lock is held again; until then the caller hears that it is not saved.
-    if (this.lockProblem) return Promise.reject(this.lockProblem);
+    if (this.lock?.problem) return Promise.reject(this.lock.problem);
     return this.writer.flush().then(
       () => void (this.writeFailure = undefined),
       (cause: unknown) => {
@@ -190,6 +153,31 @@ export class LowdbStore implements Store {
         throw cause;
       },
     );
+  }
+
+  /**
+   * Applies changes of entries and commits them. When the commit fails, the changes are taken back (unless a later
+   * change has replaced an entry since), so a write that fails leaves nothing changed: the caller may say so, and a
+   * retry starts from the same state. The partitions stay dirty; the next batch writes them as they are then.
+   */
+  private async apply(changes: readonly { p: Partition; key: string; next: Entry | undefined }[], sync = false): Promise<void> {
+    const undo = changes.map(({ p, key, next }) => {
+      const before = p.raw(key);
+      if (next) p.set(key, next);
+      else p.remove(key);
+      return { p, key, before, next };
+    });
+    const touched = new Set(changes.map((c) => c.p));
+    try {
+      await this.commit(touched, touched.size > 1, sync);
+    } catch (cause) {
+      for (const u of undo.reverse()) {
+        if (u.p.raw(u.key) !== u.next) continue;
+        if (u.before) u.p.set(u.key, u.before);
+        else u.p.remove(u.key);
+      }
+      throw cause;
+    }
   }
 
   async get(collection: string, key: string): Promise<JsonValue | undefined> {
@@ -203,8 +191,7 @@ export class LowdbStore implements Store {
       // Copied before any await: the caller may change its object as soon as this returns.
       const entry = newEntry(copy(value), expiry(options));
       const p = await this.partitionOf(collection, key);
-      p.set(key, entry);
-      await this.commit([p], false, options?.sync);
+      await this.apply([{ p, key, next: entry }], options?.sync);
     });
   }
 
@@ -213,8 +200,7 @@ export class LowdbStore implements Store {
       const entry = newEntry(copy(value), expiry(options));
       const p = await this.partitionOf(collection, key);
       if (p.live(key, this.now())) return false;
-      p.set(key, entry);
-      await this.commit([p], false, options?.sync);
+      await this.apply([{ p, key, next: entry }], options?.sync);
       return true;
     });
   }
@@ -225,13 +211,8 @@ export class LowdbStore implements Store {
       const p = await this.partitionOf(collection, key);
       const old = p.live(key, this.now());
       const next = change(old === undefined ? undefined : copy(old.v));
-      if (next === undefined) {
-        if (old === undefined) return undefined;
-        p.remove(key);
-      } else {
-        p.set(key, newEntry(copy(next), e ?? old?.e));
-      }
-      await this.commit([p], false, options?.sync);
+      if (next === undefined && old === undefined) return undefined;
+      await this.apply([{ p, key, next: next === undefined ? undefined : newEntry(copy(next), e ?? old?.e) }], options?.sync);
       // `next` is the caller's own object (the stored one is a copy), so it can be handed back as it is.
       return next;
     });
@@ -257,16 +238,15 @@ export class LowdbStore implements Store {
       }
       // Copy everything before storing anything, so that a value that cannot be copied changes nothing.
       const stored = next.map((v) => (v === undefined ? undefined : copy(v)));
-      const touched = new Set<Partition>();
-      parts.forEach((p, i) => {
+      type Change = { p: Partition; key: string; next: Entry | undefined };
+      const changes = parts.flatMap((p, i): Change[] => {
         const key = refs[i]!.key;
         const v = stored[i];
-        if (v !== undefined) p.set(key, newEntry(v, olds[i]?.e));
-        else if (olds[i] !== undefined) p.remove(key);
-        else return;
-        touched.add(p);
+        if (v !== undefined) return [{ p, key, next: newEntry(v, olds[i]?.e) }];
+        return olds[i] !== undefined ? [{ p, key, next: undefined }] : [];
       });
-      await this.commit(touched, touched.size > 1);
+      // All or none: one batch, journaled when it spans partitions (apply() passes atomic for several).
+      if (changes.length > 0) await this.apply(changes);
       return [...next];
     });
   }
@@ -276,8 +256,7 @@ export class LowdbStore implements Store {
       const p = await this.partitionOf(collection, key);
       // An expired record is already absent; the next write or sweep of its partition drops it.
       if (!p.live(key, this.now())) return false;
-      p.remove(key);
-      await this.commit([p]);
+      await this.apply([{ p, key, next: undefined }]);
       return true;
     });
   }
@@ -301,16 +280,14 @@ export class LowdbStore implements Store {
       const parts = await this.partitionsFor(collection, prefix);
       const now = this.now();
       let count = 0;
-      const touched: Partition[] = [];
+      const changes: { p: Partition; key: string; next: undefined }[] = [];
       for (const p of parts) {
-        const keys = p.keysWithPrefix(prefix);
-        for (const key of keys) {
+        for (const key of p.keysWithPrefix(prefix)) {
           if (p.live(key, now)) count++;
-          p.remove(key);
+          changes.push({ p, key, next: undefined });
         }
-        if (keys.length > 0) touched.push(p);
       }
-      if (touched.length > 0) await this.commit(touched);
+      if (changes.length > 0) await this.apply(changes);
       return count;
     });
   }
@@ -321,8 +298,7 @@ export class LowdbStore implements Store {
       const p = await this.partitionOf(collection, key);
       const old = p.live(key, this.now());
       const value = (typeof old?.v === 'number' ? old.v : 0) + by;
-      p.set(key, newEntry(value, old?.e));
-      await this.commit([p]);
+      await this.apply([{ p, key, next: newEntry(value, old?.e) }]);
       return value;
     });
   }
@@ -330,7 +306,7 @@ export class LowdbStore implements Store {
   async ping(): Promise<void> {
     if (this.closed) throw closedError();
     if (this.storeDir === undefined) return;
-    if (this.lockProblem) throw this.lockProblem;
+    if (this.lock?.problem) throw this.lock.problem;
     await fs.access(this.storeDir, fs.constants.R_OK | fs.constants.W_OK).catch((cause: Error) => {
       throw new StoreError('STORE_UNREADABLE', `The store folder ${this.storeDir} is not accessible: ${cause.message}`, { cause });
     });
@@ -352,12 +328,11 @@ export class LowdbStore implements Store {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.sweeper);
-    if (this.relockTimer) clearTimeout(this.relockTimer);
     try {
       await this.warming;
       if (this.writer?.busy) await this.writer.flush();
     } finally {
-      await this.release?.();
+      await this.lock?.release();
     }
   }
 

@@ -8,6 +8,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface SlackCall {
+  /** Left unanswered (see `hang`): the caller timed out, nothing was posted. */
+  hung?: boolean;
   method: string;
   args: Record<string, unknown>;
   /** The bearer token the call was made with. */
@@ -73,6 +75,7 @@ export class FakeSlackApi {
         const hanging = this.hang.get(method) ?? 0;
         if (hanging > 0) {
           this.hang.set(method, hanging - 1);
+          this.calls.at(-1)!.hung = true;
           this.hung.add(res);
           return;
         }

@@ -6,6 +6,8 @@ export interface StartedServer {
   child: ChildProcess;
   /** Milliseconds from spawn until /healthz answered 200. */
   healthyAfterMs: number;
+  /** Everything the server wrote so far (JSON logs on stdout, the banner on stderr). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -14,7 +16,11 @@ export async function startServer(env: Record<string, string>): Promise<StartedS
   const spawnedAt = Date.now();
   const child = spawn(process.execPath, ['dist/main.js'], { cwd: ROOT, env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  if (process.env.SERVER_LOGS) child.stdout!.on('data', (d: Buffer) => process.stderr.write(d));
+  let stdout = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    if (process.env.SERVER_LOGS) process.stderr.write(d);
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
     child.stderr!.on('data', (d: Buffer) => {
@@ -40,6 +46,7 @@ export async function startServer(env: Record<string, string>): Promise<StartedS
     url,
     child,
     healthyAfterMs,
+    output: () => stdout + stderr,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -221,10 +221,17 @@ describe('LowdbStore files', () => {
       const rename = fsc.rename;
       let armed = false;
       let renamed = 0;
+      let firstRenamed;
+      const first = new Promise((r) => (firstRenamed = r));
       fsc.rename = (from, to, done) => {
-        // The second file of the batch is never renamed: the process dies just before.
-        if (armed && String(to).includes('/pairs/') && ++renamed === 2) process.kill(process.pid, 'SIGKILL');
-        rename(from, to, done);
+        if (!armed || !String(to).includes('/pairs/')) return rename(from, to, done);
+        // The batch renames its files concurrently: the second file is never renamed, the process dies once the
+        // first rename has completed.
+        if (++renamed === 2) return void first.then(() => process.kill(process.pid, 'SIGKILL'));
+        rename(from, to, (err) => {
+          firstRenamed();
+          done(err);
+        });
       };
       syncBuiltinESMExports();
       const { LowdbStore } = await import(${JSON.stringify(path.join(ROOT, 'src/store/lowdb-store.ts'))});
@@ -305,13 +312,19 @@ describe('LowdbStore files', () => {
     fs.mkdirSync(file);
     fs.writeFileSync(path.join(file, 'block'), 'x');
     await expect(s.put('notes', 'b', 2)).rejects.toMatchObject({ code: 'STORE_WRITE_FAILED' });
+    await expect(s.update('notes', 'a', () => 10)).rejects.toMatchObject({ code: 'STORE_WRITE_FAILED' });
+    await expect(s.delete('notes', 'a')).rejects.toMatchObject({ code: 'STORE_WRITE_FAILED' });
+    // A write that failed changed nothing, not even in memory: "nothing was changed" is true.
+    expect(await s.get('notes', 'b')).toBeUndefined();
+    expect(await s.get('notes', 'a')).toBe(1);
     await expect(s.ping()).rejects.toThrow(file);
     fs.rmSync(file, { recursive: true });
     await s.ping();
     await s.close();
     const again = await LowdbStore.open(dir);
-    // "a" was acknowledged before the failure and survives it.
+    // "a" was acknowledged before the failure and survives it; "b" was refused and is not there later either.
     expect(await again.get('notes', 'a')).toBe(1);
+    expect(await again.get('notes', 'b')).toBeUndefined();
     await again.close();
   });
 });

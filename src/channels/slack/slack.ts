@@ -198,8 +198,11 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     const order = recordKey('slack', event.team ?? '-', event.user, event.conversation, event.thread ?? '-');
     const key = deliveryKey(body);
     const accepted = await inbox.accept({ key, channel: 'slack', order, event: { ...event, id: key }, target: SlackTargetSchema.parse(target) });
-    if (accepted) worker.enqueue(accepted);
-    else logger.debug({ key }, 'repeated Slack delivery ignored');
+    if (accepted) return worker.enqueue(accepted);
+    logger.debug({ key }, 'repeated Slack delivery ignored');
+    // Accepted earlier and still pending (its turn waits for a retry): make sure this process runs it.
+    const pending = await inbox.pending(key);
+    if (pending) worker.enqueue({ key, order: pending.order, seq: pending.seq });
   };
 
   app.event('message', async ({ event, body, context }) => {
