@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { Config } from './config.js';
 import type { Logger } from './common/logger.js';
 import { ChannelRouter } from './core/channels.js';
-import { Inbox, inboxCollection } from './core/inbox.js';
+import { Inbox, inboxCollection, inboxDoneCollection } from './core/inbox.js';
 import { InboxWorker } from './core/inbox-worker.js';
 import { Advisor } from './core/pipeline.js';
 import type { Clock, Ports } from './core/ports.js';
@@ -31,7 +31,7 @@ import type { Store } from './store/store.js';
  * store knows their layout. (Slack's delivery ids are the inbox's keys now; `slack_deliveries` files of an older
  * version expire by themselves and are never read.)
  */
-export const CHANNEL_COLLECTIONS: readonly CollectionSpec[] = [outbox, installations, inboxCollection, webSecrets, webTurns];
+export const CHANNEL_COLLECTIONS: readonly CollectionSpec[] = [outbox, installations, inboxCollection, inboxDoneCollection, webSecrets, webTurns];
 
 export interface AdvisorApp {
   advisor: Advisor;

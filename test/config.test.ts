@@ -20,6 +20,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ DIALOG_IDLE_HOURS: '-1' })).toThrow(ConfigError);
   });
 
+  it('bounds the Web API timeout and the shutdown deadline, with defaults of ten seconds', () => {
+    expect(loadConfig({})).toMatchObject({ SLACK_API_TIMEOUT_MS: 10_000, SHUTDOWN_DEADLINE_MS: 10_000 });
+    expect(loadConfig({ SLACK_API_TIMEOUT_MS: '2500', SHUTDOWN_DEADLINE_MS: '0' })).toMatchObject({ SLACK_API_TIMEOUT_MS: 2500, SHUTDOWN_DEADLINE_MS: 0 });
+    expect(() => loadConfig({ SLACK_API_TIMEOUT_MS: '5' })).toThrow(/SLACK_API_TIMEOUT_MS/);
+    expect(() => loadConfig({ SHUTDOWN_DEADLINE_MS: 'soon' })).toThrow(/SHUTDOWN_DEADLINE_MS/);
+  });
+
   it('switches a channel on only when its credentials are complete', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' }).slackEnabled).toBe(true);
     expect(loadConfig({ MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'pw' }).teamsEnabled).toBe(true);

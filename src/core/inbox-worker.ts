@@ -50,6 +50,8 @@ export class InboxWorker {
   private readonly ready: string[] = [];
   private readonly queued = new Set<string>();
   private readonly running = new Set<Promise<void>>();
+  /** Finishing writes not waited for by their turn; stop() waits for them. */
+  private readonly finishing = new Set<Promise<void>>();
   private readonly channels = new Map<string, InboxChannel>();
   private stopped = false;
   private readonly concurrency: number;
@@ -161,9 +163,13 @@ export class InboxWorker {
 
   /** Runs one attempt; resolves with the delay before the next one, or undefined when the turn is finished. */
   private async attempt(entry: Accepted): Promise<number | undefined> {
-    const item = await this.inbox.startAttempt(entry.key);
+    const started = await this.inbox.startAttempt(entry.key, entry.fresh === true);
+    entry.fresh = false;
     // Finished already (a duplicate enqueue, or another instance did it).
-    if (!item) return undefined;
+    if (!started) return undefined;
+    const { item, written } = started;
+    // Awaited below on the main path; on the early ones its failure only means the count is written later.
+    written.catch(() => undefined);
     const channel = this.channels.get(item.channel);
     if (!channel) return undefined;
     const event = item.event as unknown as InboundEvent;
@@ -174,9 +180,12 @@ export class InboxWorker {
       await this.giveUp(entry.key, item.notices, out, m.gaveUp, item.lastError);
       return undefined;
     }
-    const outcome = await this.advisor.handle({ ...event, id: entry.key }, new DeliveringOutput(this.inbox, entry.key, item, out), { retryable: true });
+    const delivering = new DeliveringOutput(this.inbox, entry.key, item, out);
+    const outcome = await this.advisor.handle({ ...event, id: entry.key }, delivering, { retryable: true });
+    await Promise.all([written, delivering.written()]);
     if (outcome.status === 'done') {
-      await this.inbox.finish(entry.key, 'done');
+      // Not waited for: the replies are recorded, so should this write be lost, a re-run would say nothing again.
+      this.track(this.inbox.finish(entry.key, 'done'));
       return undefined;
     }
     await this.inbox.noteFailure(entry.key, outcome.reason);
@@ -187,6 +196,12 @@ export class InboxWorker {
     // Never silence: the first failure is told once, the retries are quiet.
     if (!item.notices.includes('retrying')) await this.notify(entry.key, 'retrying', out, { text: m.retrying });
     return this.backoff(item.attempts);
+  }
+
+  private track(write: Promise<void>): void {
+    const tracked = write.catch((err: unknown) => this.logger.warn({ err: { message: (err as Error).message } }, 'could not mark an inbox turn done; a restart runs it again and says nothing twice'));
+    this.finishing.add(tracked);
+    void tracked.finally(() => this.finishing.delete(tracked));
   }
 
   private async giveUp(key: string, notices: readonly string[], out: TurnOutput, text: string, reason: string | undefined): Promise<void> {
@@ -214,13 +229,13 @@ export class InboxWorker {
     for (const lane of this.lanes.values()) if (lane.timer) clearTimeout(lane.timer);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), deadlineMs)));
-    const result = await Promise.race([Promise.allSettled([...this.running]).then(() => 'finished' as const), deadline]);
+    const result = await Promise.race([Promise.allSettled([...this.running]).then(() => Promise.allSettled([...this.finishing])).then(() => 'finished' as const), deadline]);
     clearTimeout(timer);
     return result === 'late' ? this.running.size : 0;
   }
 
   /** Resolves once nothing is queued or running (tests, one-shot runs). */
   async idle(): Promise<void> {
-    while (this.queued.size > 0 || this.running.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (this.queued.size > 0 || this.running.size > 0 || this.finishing.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

@@ -18,7 +18,6 @@ import type { Audience, Message, MessageRef, SayOptions, TurnOutput } from './me
 const Json: z.ZodType<JsonValue> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(Json), z.record(z.string(), Json)]));
 
 const PendingItem = z.object({
-  status: z.literal('pending'),
   channel: z.string(),
   /** Turns of one order key (a user's conversation) run one after another, in `seq` order. */
   order: z.string(),
@@ -37,12 +36,17 @@ const PendingItem = z.object({
 });
 /** What stays of a finished delivery: enough to drop a redelivery, nothing of what the user wrote. */
 const FinishedItem = z.object({ status: z.enum(['done', 'dead']), channel: z.string(), acceptedAt: z.string(), attempts: z.number().int(), lastError: z.string().optional() });
-const InboxRecord = z.discriminatedUnion('status', [PendingItem, FinishedItem]);
 export type PendingItem = z.infer<typeof PendingItem>;
-type InboxRecord = z.infer<typeof InboxRecord>;
 
-/** Many small, independent records: spread over files so that each fsynced write stays small. */
-export const inboxCollection = defineCollection('inbox', InboxRecord, { split: 'hash', buckets: 16 });
+/**
+ * Deliveries not finished yet: what is in flight or waiting, which under a burst is thousands. An append-only log,
+ * so that a write (an acceptance, a delivered reply) costs what it changes, not the backlog, with one fsync for all the
+ * acceptances of a batch; kept apart from the finished ones; and written on a lane of its own, so that an
+ * acknowledgement never waits behind the other collections' writes.
+ */
+export const inboxCollection = defineCollection('inbox', PendingItem, { split: 'log' }, { lane: 'own' });
+/** Finished deliveries, remembered against redeliveries for an hour: many tiny records, appended without fsync. */
+export const inboxDoneCollection = defineCollection('inbox_done', FinishedItem, { split: 'log' });
 
 export interface InboxOptions {
   clock: () => Date;
@@ -56,6 +60,8 @@ export interface Accepted {
   key: string;
   order: string;
   seq: number;
+  /** Just accepted by this process: its first attempt is already counted. */
+  fresh?: boolean;
 }
 
 export class Inbox {
@@ -86,26 +92,28 @@ export class Inbox {
     const now = this.options.clock();
     const seq = this.nextSeq();
     const item: PendingItem = {
-      status: 'pending',
       channel: input.channel,
       order: input.order,
       seq,
       acceptedAt: now.toISOString(),
       event: plainJson(input.event),
       target: plainJson(input.target),
-      attempts: 0,
+      // The first attempt is counted here, for free: only a re-run (after a crash or a failure) writes its count.
+      attempts: 1,
       delivered: {},
       notices: [],
     };
+    // Finished already (read from memory; a finish moves the key there before it leaves the pending collection).
+    if (await inboxDoneCollection.get(this.store, input.key)) return undefined;
     // No expiry while pending: an accepted delivery waits for a restart however long the server is down.
     const fresh = await inboxCollection.putIfAbsent(this.store, input.key, item, { sync: true });
-    return fresh ? { key: input.key, order: input.order, seq } : undefined;
+    return fresh ? { key: input.key, order: input.order, seq, fresh: true } : undefined;
   }
 
   /** The pending item, or undefined when it is finished (or gone). */
   async pending(key: string): Promise<PendingItem | undefined> {
     const record = await inboxCollection.get(this.store, key);
-    return record?.status === 'pending' ? record : undefined;
+    return record && !(await inboxDoneCollection.get(this.store, key)) ? record : undefined;
   }
 
   /** Every pending item, oldest first: what a restarted server must finish. */
@@ -114,7 +122,11 @@ export class Inbox {
     let after: string | undefined;
     for (;;) {
       const page = await inboxCollection.list(this.store, '', { limit: 1000, after });
-      for (const r of page.records) if (r.value.status === 'pending') found.push({ key: r.key, order: r.value.order, seq: r.value.seq, item: r.value });
+      for (const r of page.records) {
+        // A crash between a finish's two writes leaves both: it is finished.
+        if (await inboxDoneCollection.get(this.store, r.key)) continue;
+        found.push({ key: r.key, order: r.value.order, seq: r.value.seq, item: r.value });
+      }
       if (!page.next) break;
       after = page.next;
     }
@@ -123,33 +135,56 @@ export class Inbox {
 
   /** Records one delivered reply of a pending turn. */
   async delivered(key: string, index: string, ref: MessageRef | undefined): Promise<void> {
-    await inboxCollection.update(this.store, key, (r) => (r?.status === 'pending' ? { ...r, delivered: { ...r.delivered, [index]: ref ?? null } } : r));
+    await inboxCollection.update(this.store, key, (r) => r && { ...r, delivered: { ...r.delivered, [index]: ref ?? null } });
   }
 
-  /** Counts an attempt before it runs, so a turn that crashes the process also reaches the cap. */
-  async startAttempt(key: string): Promise<PendingItem | undefined> {
-    const next = await inboxCollection.update(this.store, key, (r) => (r?.status === 'pending' ? { ...r, attempts: r.attempts + 1 } : r));
-    return next?.status === 'pending' ? next : undefined;
+  /**
+   * The item for its next attempt, counted before it runs, so that a turn that crashes the process also reaches the
+   * cap. The first attempt was counted at acceptance (`firstRun`); a re-run's count is written alongside the turn
+   * (`written`), not before it: waiting for it would cost the turn a write.
+   */
+  async startAttempt(key: string, firstRun: boolean): Promise<{ item: PendingItem; written: Promise<unknown> } | undefined> {
+    if (await inboxDoneCollection.get(this.store, key)) return undefined;
+    const current = await inboxCollection.get(this.store, key);
+    if (!current) return undefined;
+    if (firstRun && current.attempts === 1) return { item: current, written: Promise.resolve() };
+    const written = inboxCollection.update(this.store, key, (r) => r && { ...r, attempts: r.attempts + 1 });
+    return { item: { ...current, attempts: current.attempts + 1 }, written };
   }
 
   /** Records that a failure notice went out, so a re-run does not send it again. */
   async noticeSent(key: string, notice: string): Promise<void> {
-    await inboxCollection.update(this.store, key, (r) => (r?.status === 'pending' ? { ...r, notices: [...r.notices, notice] } : r));
+    await inboxCollection.update(this.store, key, (r) => r && { ...r, notices: [...r.notices, notice] });
   }
 
   async noteFailure(key: string, error: string): Promise<void> {
-    await inboxCollection.update(this.store, key, (r) => (r?.status === 'pending' ? { ...r, lastError: error.slice(0, 500) } : r));
+    await inboxCollection.update(this.store, key, (r) => r && { ...r, lastError: error.slice(0, 500) });
   }
 
-  /** Finished: the payload goes, the key stays until redeliveries can no longer come. */
+  /**
+   * Finished: the key moves to the finished collection (without the payload) until redeliveries can no longer come,
+   * and leaves the pending one. A crash between the two files can leave both (recovery then skips the key) or, rarely,
+   * neither (the key is forgotten early: only a redelivery within the hour could then run it again).
+   */
   async finish(key: string, status: 'done' | 'dead'): Promise<void> {
     const now = this.options.clock().getTime();
-    await inboxCollection.update(
-      this.store,
-      key,
-      (r) => (r === undefined ? undefined : { status, channel: r.channel, acceptedAt: r.acceptedAt, attempts: r.attempts, lastError: r.lastError }),
-      { expiresAt: new Date(now + (status === 'dead' ? this.deadLetterMs : this.rememberMs)) },
-    );
+    const r = await inboxCollection.get(this.store, key);
+    if (!r) return;
+    // Both go to the same batch; the store applies them in this order, so a reader never sees the key in neither.
+    await Promise.all([
+      inboxDoneCollection.put(
+        this.store,
+        key,
+        { status, channel: r.channel, acceptedAt: r.acceptedAt, attempts: r.attempts, lastError: r.lastError },
+        { expiresAt: new Date(now + (status === 'dead' ? this.deadLetterMs : this.rememberMs)) },
+      ),
+      inboxCollection.delete(this.store, key),
+    ]);
+  }
+
+  /** A finished delivery's record (tests, operators). */
+  finished(key: string): Promise<z.infer<typeof FinishedItem> | undefined> {
+    return inboxDoneCollection.get(this.store, key);
   }
 }
 
@@ -172,12 +207,22 @@ export class DeliveringOutput implements TurnOutput {
     private readonly inner: TurnOutput,
   ) {}
 
+  private readonly records: Promise<void>[] = [];
+
   private async once<T extends MessageRef | undefined>(send: (index: string) => Promise<T>): Promise<MessageRef | undefined> {
     const index = String(this.index++);
     if (index in this.item.delivered) return this.item.delivered[index] ?? undefined;
     const ref = await send(index);
-    await this.inbox.delivered(this.key, index, ref);
+    // Recorded alongside the next replies rather than before them; written() waits for all before the turn is done.
+    const record = this.inbox.delivered(this.key, index, ref);
+    record.catch(() => undefined);
+    this.records.push(record);
     return ref;
+  }
+
+  /** Resolves once every delivery of this turn is recorded; rejects when a record could not be written. */
+  async written(): Promise<void> {
+    await Promise.all(this.records);
   }
 
   async say(message: Message, options?: { audience?: Audience }): Promise<MessageRef | undefined> {

@@ -50,6 +50,12 @@ function replayOf(raw: JsonValue | undefined): Replay | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/** No record, or one with neither a dialogue nor a replay: what routing from scratch sees. */
+function isEmptySession(raw: JsonValue | undefined | null): boolean {
+  if (raw === undefined || raw === null) return true;
+  return typeof raw === 'object' && !Array.isArray(raw) && raw.dialog === undefined && raw.replay === undefined;
+}
+
 function withoutReplay(raw: JsonValue | undefined): JsonValue | undefined {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !('replay' in raw)) return raw;
   const { replay: _replay, ...rest } = raw;
@@ -166,7 +172,10 @@ export class Advisor {
         // A nested turn is text even when the event was a button (the button's value is the question).
         const event = nested ? { ...ctx.event, action: undefined, text } : ctx.event;
         decided = route(this.registry, session, notices, event, text, this.dialogContext(ctx));
-        return storedSession(decided.session, id !== undefined ? { event: id, before: base ?? null } : prior);
+        // Nothing before and nothing after (a question answered): no record, and a re-run starts from nothing too.
+        // Should the handler begin a dialogue, beginDialog() records where this turn started.
+        const empty = !decided.session.dialog && isEmptySession(base);
+        return storedSession(decided.session, id !== undefined && !empty ? { event: id, before: base ?? null } : empty ? undefined : prior);
       }, this.sessionExpiry(ctx.now));
       const r = decided!;
       kind = r.kind;
@@ -201,7 +210,11 @@ export class Advisor {
         step.status === 'waiting' ? { version: 2, dialog: { id: dialog.id, version: dialog.version, state: step.state, startedAt: at, updatedAt: at } } : { version: 2 };
       said = [...(notice ? [notice] : []), ...(step.status === 'pass' ? [] : (step.messages ?? []))];
       effects = step.status === 'pass' ? [] : (step.effects ?? []);
-      return storedSession(next, replayOf(raw));
+      // A turn with a delivery id whose route stored nothing started from an empty session: say so, so that a re-run
+      // routes from there rather than into the dialogue its first run began.
+      const id = ctx.event.id;
+      const prior = replayOf(raw);
+      return storedSession(next, prior ?? (id !== undefined && isEmptySession(raw) ? { event: id, before: null } : undefined));
     }, this.sessionExpiry(ctx.now));
     for (const message of said) await ctx.say(message);
     for (const effect of effects) await effect(ctx);

@@ -10,13 +10,21 @@ import type { Change, JsonValue, ListOptions, Store, StoredRecord, WriteOptions 
  * How an embedded backend splits a collection into files, so that one write costs what its own file holds:
  * - `single`: one file (small, bounded collections: installations, jobs, roles);
  * - `owner`: one file per value of the key's first `segments` `:`-separated segments (per user, per poll, per run);
- * - `hash`: `buckets` files by a hash of the whole key (many small independent records: delivery ids).
+ * - `hash`: `buckets` files by a hash of the whole key (many small independent records: delivery ids);
+ * - `log`: one append-only file of changes, compacted now and then: a write costs what it changes, not what the
+ *   collection holds (records written often and soon deleted: the inbox, whose every change is fsynced).
  */
-export type Layout = { split: 'single' } | { split: 'owner'; segments: number } | { split: 'hash'; buckets: number };
+export type Layout = { split: 'single' } | { split: 'owner'; segments: number } | { split: 'hash'; buckets: number } | { split: 'log' };
 
 export interface CollectionSpec {
   readonly name: string;
   readonly layout: Layout;
+  /**
+   * `own`: an embedded backend writes this collection on a lane of its own, so that its writes never queue behind
+   * other collections' (the inbox: every acknowledgement to a platform waits for its write). Such a collection cannot
+   * share an updateMany with another. PostgreSQL ignores it.
+   */
+  readonly lane?: 'own';
 }
 
 export const COLLECTION_NAME = /^[a-z][a-z0-9_]{0,62}$/;
@@ -40,7 +48,7 @@ export interface Collection<T> extends CollectionSpec {
 }
 
 /** Declares a collection. Its schema must describe JSON data (no dates, maps or undefined inside arrays). */
-export function defineCollection<T>(name: string, schema: z.ZodType<T>, layout: Layout = { split: 'single' }): Collection<T> {
+export function defineCollection<T>(name: string, schema: z.ZodType<T>, layout: Layout = { split: 'single' }, options: { lane?: 'own' } = {}): Collection<T> {
   if (!COLLECTION_NAME.test(name)) throw new Error(`collection name "${name}" must match ${COLLECTION_NAME}`);
   const parse = (raw: JsonValue | undefined): T | undefined => {
     if (raw === undefined) return undefined;
@@ -52,6 +60,7 @@ export function defineCollection<T>(name: string, schema: z.ZodType<T>, layout: 
   return {
     name,
     layout,
+    ...(options.lane ? { lane: options.lane } : {}),
     schema,
     parse,
     json,

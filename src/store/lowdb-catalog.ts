@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { COLLECTION_NAME, type CollectionSpec, type Layout } from './collections.js';
 import { eachLimited } from './lowdb-files.js';
+import { LOG_FILE_NAME, readLogPartition } from './lowdb-log.js';
 import { Partition, partitionFileName, partitionOfKey, partitionOfPrefix, readPartition } from './lowdb-partition.js';
 import { StoreError } from './store.js';
 
@@ -29,7 +30,8 @@ export class Catalog {
   /** Partition name → file name: a SHA-256 per lookup showed in bench:slack's profile; partitions stay in memory anyway. */
   private readonly fileNames = new Map<string, string>();
 
-  private fileNameOf(name: string): string {
+  private fileNameOf(c: CollectionState, name: string): string {
+    if (c.layout.split === 'log') return LOG_FILE_NAME;
     let fileName = this.fileNames.get(name);
     if (fileName === undefined) this.fileNames.set(name, (fileName = partitionFileName(name)));
     return fileName;
@@ -45,7 +47,8 @@ export class Catalog {
     for (const spec of specs) {
       if (!COLLECTION_NAME.test(spec.name)) throw new StoreError('STORE_BAD_REQUEST', `Collection name "${spec.name}" must match ${COLLECTION_NAME}`);
       const l = spec.layout;
-      const valid = l.split === 'single' || (l.split === 'owner' ? Number.isInteger(l.segments) && l.segments >= 1 : Number.isInteger(l.buckets) && l.buckets >= 1);
+      const valid =
+        l.split === 'single' || l.split === 'log' || (l.split === 'owner' ? Number.isInteger(l.segments) && l.segments >= 1 : Number.isInteger(l.buckets) && l.buckets >= 1);
       if (!valid) throw new StoreError('STORE_BAD_REQUEST', `Collection "${spec.name}" has an invalid layout ${JSON.stringify(l)}`);
       this.layouts.set(spec.name, l);
     }
@@ -86,13 +89,13 @@ export class Catalog {
 
   /** The partition named `name`, read from its file on first use. */
   partition(c: CollectionState, name: string): Promise<Partition> | Partition {
-    const fileName = this.fileNameOf(name);
+    const fileName = this.fileNameOf(c, name);
     const ready = c.loaded.get(fileName) ?? c.loading.get(fileName);
     if (ready) return ready;
     if (c.complete) {
       // Nothing on disk that is not loaded yet: a new partition.
       const file = c.dir === undefined ? undefined : path.join(c.dir, fileName);
-      const fresh = new Partition(c.name, name, file);
+      const fresh = new Partition(c.name, name, file, c.layout.split === 'log');
       c.loaded.set(fileName, fresh);
       return fresh;
     }
@@ -101,6 +104,8 @@ export class Catalog {
 
   /** Every partition of a collection; the folder is listed once, after which `loaded` is complete. */
   async allPartitions(c: CollectionState): Promise<Partition[]> {
+    // A log is one file: its partition is all there is.
+    if (c.layout.split === 'log') return [await this.partition(c, '')];
     if (!c.complete) {
       const files = await fs.readdir(c.dir!).catch((cause: NodeJS.ErrnoException) => {
         if (cause.code === 'ENOENT') return [];
@@ -120,7 +125,9 @@ export class Catalog {
   private load(c: CollectionState, fileName: string, name: string | undefined): Promise<Partition> {
     let pending = c.loading.get(fileName);
     if (!pending) {
-      pending = readPartition(path.join(c.dir!, fileName), c.name, name, fileName).then(
+      const file = path.join(c.dir!, fileName);
+      const read = c.layout.split === 'log' ? readLogPartition(file, c.name) : readPartition(file, c.name, name, fileName);
+      pending = read.then(
         (p) => {
           c.loaded.set(fileName, p);
           c.loading.delete(fileName);

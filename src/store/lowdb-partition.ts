@@ -57,6 +57,7 @@ export function partitionFileName(partition: string): string {
 export function partitionOfKey(layout: Layout, key: string): string {
   switch (layout.split) {
     case 'single':
+    case 'log':
       return '';
     case 'owner': {
       // recordKey escapes ':' inside parts, so the raw ':' are exactly the part boundaries.
@@ -74,7 +75,7 @@ export function partitionOfKey(layout: Layout, key: string): string {
 
 /** The one partition that can hold keys starting with `prefix`, or undefined when several can. */
 export function partitionOfPrefix(layout: Layout, prefix: string): string | undefined {
-  if (layout.split === 'single') return '';
+  if (layout.split === 'single' || layout.split === 'log') return '';
   if (layout.split === 'hash') return undefined;
   // Only a prefix holding all `segments` separators fixes the owner: "a:b" may continue as "a:bc:…".
   let end = -1;
@@ -107,7 +108,16 @@ function lowerBound(sorted: readonly string[], key: string): number {
   return lo;
 }
 
-/** The JSON of each stored entry, made on its first write. */
+/** One line of a log file: a record as it is now, or null when it was deleted (cached like the members below). */
+function logLine(key: string, entry: Entry | null): string {
+  if (entry === null) return `{"k":${JSON.stringify(key)},"r":null}`;
+  let line = logJson.get(entry);
+  if (line === undefined) logJson.set(entry, (line = `{"k":${JSON.stringify(key)},"r":${JSON.stringify(entry)}}`));
+  return line;
+}
+const logJson = new WeakMap<Entry, string>();
+
+/** The `"key":{entry}` member text of each stored entry in its partition file, made on its first write. */
 const entryJson = new WeakMap<Entry, string>();
 
 export class Partition {
@@ -117,12 +127,53 @@ export class Partition {
   /** How many entries carry an expiry, so writes of partitions without any skip the expiry scan. */
   private expiring = 0;
 
+  /**
+   * A `log` partition's changes since its last write, by key (null: deleted), and whether the next write must rewrite
+   * the whole file (compaction, or after a failed append that may have left a torn line).
+   */
+  private changes: Map<string, Entry | null> | undefined;
+  private logLines = 0;
+  private rewriteNext = false;
+
   constructor(
     readonly collection: string,
     readonly name: string,
     /** Undefined for the in-memory store. */
     readonly file: string | undefined,
-  ) {}
+    /** Written as an append-only log of changes (layout `log`) rather than rewritten whole. */
+    readonly log = false,
+  ) {
+    if (log && file !== undefined) this.changes = new Map();
+  }
+
+  /**
+   * What the next write of a log partition puts in its file: the changed records appended as lines, or, when the
+   * file holds four times more lines than records (and over a thousand), every record as a fresh file. Takes the
+   * changes: a failed write must call logWriteFailed().
+   */
+  takeLogWrite(): { kind: 'append' | 'rewrite'; text: string } {
+    const changes = this.changes!;
+    const rewrite = this.rewriteNext || (this.logLines + changes.size > 1000 && this.logLines + changes.size > 4 * this.entries.size);
+    const lines: string[] = [];
+    if (rewrite) for (const [key, entry] of this.entries) lines.push(logLine(key, entry));
+    else for (const [key, entry] of changes) lines.push(logLine(key, entry));
+    changes.clear();
+    this.rewriteNext = false;
+    this.logLines = rewrite ? lines.length : this.logLines + lines.length;
+    return { kind: rewrite ? 'rewrite' : 'append', text: lines.length > 0 ? `${lines.join('\n')}\n` : '' };
+  }
+
+  /** The file may hold a torn line now: the next write rewrites it from memory. */
+  logWriteFailed(): void {
+    this.rewriteNext = true;
+  }
+
+  /** After reading a log file: how many lines it held, and whether its end was torn. */
+  loadedLog(lines: number, torn: boolean): void {
+    this.logLines = lines;
+    this.rewriteNext = torn;
+    this.changes?.clear();
+  }
 
   /** The entry of a key unless absent or expired. */
   live(key: string, now: number): Entry | undefined {
@@ -141,12 +192,14 @@ export class Partition {
     if (old === undefined && this.sorted) this.sorted.splice(lowerBound(this.sorted, key), 0, key);
     this.expiring += (entry.e !== undefined ? 1 : 0) - (old?.e !== undefined ? 1 : 0);
     this.entries.set(key, entry);
+    this.changes?.set(key, entry);
   }
 
   remove(key: string): void {
     const old = this.entries.get(key);
     if (old === undefined) return;
     this.entries.delete(key);
+    this.changes?.set(key, null);
     if (old.e !== undefined) this.expiring--;
     if (this.sorted) this.sorted.splice(lowerBound(this.sorted, key), 1);
   }
@@ -197,9 +250,10 @@ export class Partition {
   serialize(): string {
     const parts: string[] = [];
     for (const [key, entry] of this.entries) {
-      let json = entryJson.get(entry);
-      if (json === undefined) entryJson.set(entry, (json = JSON.stringify(entry)));
-      parts.push(`${JSON.stringify(key)}:${json}`);
+      // Keyed by the entry, which belongs to one key and is never mutated: the member text is computed once.
+      let member = entryJson.get(entry);
+      if (member === undefined) entryJson.set(entry, (member = `${JSON.stringify(key)}:${JSON.stringify(entry)}`));
+      parts.push(member);
     }
     return `{"format":"sme-advisor-partition","version":1,"collection":${JSON.stringify(this.collection)},"partition":${JSON.stringify(this.name)},"records":{${parts.join(',')}}}`;
   }

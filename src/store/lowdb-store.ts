@@ -53,6 +53,8 @@ export class LowdbStore implements Store {
   private readonly catalog: Catalog;
   /** Undefined for the in-memory store, whose changes are "durable" as soon as they are made. */
   private readonly writer: BatchWriter | undefined;
+  /** Writers of collections on a lane of their own (CollectionSpec.lane), by collection name. */
+  private readonly lanes = new Map<string, BatchWriter>();
   /** Unreadable files found by the background pass, by collection; ping() reports them until they are fixed. */
   private readonly problems = new Map<string, StoreError>();
   /** The last write's failure, until a write succeeds: ping() reports it, so /readyz is not green while writes fail. */
@@ -72,6 +74,7 @@ export class LowdbStore implements Store {
     this.clock = options.clock ?? (() => new Date());
     this.catalog = new Catalog(storeDir, options.collections ?? []);
     this.writer = storeDir === undefined ? undefined : new BatchWriter(storeDir, () => this.now());
+    if (storeDir !== undefined) for (const spec of options.collections ?? []) if (spec.lane === 'own') this.lanes.set(spec.name, new BatchWriter(storeDir, () => this.now()));
     this.sweeper = setInterval(() => void this.sweep(), options.sweepIntervalMs ?? 600_000).unref();
   }
 
@@ -143,10 +146,19 @@ export class LowdbStore implements Store {
   /** Marks partitions changed and resolves once that is durable. */
   private commit(parts: Iterable<Partition>, atomic = false, sync = false): Promise<void> {
     if (!this.writer) return Promise.resolve();
-    this.writer.mark(parts, atomic, sync);
+    const byWriter = new Map<BatchWriter, Partition[]>();
+    for (const p of parts) {
+      const w = this.lanes.get(p.collection) ?? this.writer;
+      byWriter.set(w, [...(byWriter.get(w) ?? []), p]);
+    }
+    // Nothing new (ping retrying failed writes): every writer tries again what it kept.
+    if (byWriter.size === 0) for (const w of [this.writer, ...this.lanes.values()]) byWriter.set(w, []);
+    // A journaled batch is one writer's: all or none across two lanes cannot be promised.
+    if (atomic && byWriter.size > 1) return Promise.reject(new StoreError('STORE_BAD_REQUEST', 'updateMany cannot span a collection written on its own lane and another'));
+    for (const [w, ps] of byWriter) w.mark(ps, atomic, sync);
     // Written with the next batch once the lock is held again; until then the caller hears that it is not saved.
     if (this.lock?.problem) return Promise.reject(this.lock.problem);
-    return this.writer.flush().then(
+    return Promise.all([...byWriter.keys()].map((w) => w.flush())).then(
       () => void (this.writeFailure = undefined),
       (cause: unknown) => {
         this.writeFailure = asStoreError(cause);
@@ -330,7 +342,7 @@ export class LowdbStore implements Store {
     clearInterval(this.sweeper);
     try {
       await this.warming;
-      if (this.writer?.busy) await this.writer.flush();
+      await Promise.all([this.writer, ...this.lanes.values()].filter((w) => w?.busy).map((w) => w!.flush()));
     } finally {
       await this.lock?.release();
     }

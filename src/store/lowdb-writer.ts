@@ -7,6 +7,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { eachLimited, fsyncDir, fsyncFile, removeJournal, writeJournal, writeReplacing } from './lowdb-files.js';
+import { appendToLog } from './lowdb-log.js';
 import type { Partition, PartitionDoc } from './lowdb-partition.js';
 import { StoreError } from './store.js';
 
@@ -85,8 +86,13 @@ export class BatchWriter {
     this.journaled.clear();
     this.synced.clear();
     const now = this.now();
-    // Snapshots taken now: later changes go to the next batch, and the journal holds exactly what is written.
-    const texts = new Map<Partition, string>(batch.map((p) => (p.prune(now), [p, p.serialize()])));
+    // Snapshots taken now: later changes go to the next batch, and the journal holds exactly what is written. A log
+    // partition appends its changes (or, now and then, rewrites itself compacted).
+    const ops = new Map<Partition, { kind: 'append' | 'rewrite'; text: string }>(
+      batch.map((p) => (p.prune(now), [p, p.log ? p.takeLogWrite() : { kind: 'rewrite', text: p.serialize() }])),
+    );
+    if (journaled.some((p) => p.log)) throw new StoreError('STORE_BAD_REQUEST', 'a log collection cannot take part in an updateMany across partitions');
+    const texts = new Map<Partition, string>([...ops].map(([p, op]) => [p, op.text]));
     const dirs = [...new Set(batch.map((p) => path.dirname(p.file!)))];
     // A failed batch leaves its partitions dirty, so the next batch writes them again (and journals them again:
     // a journal left on disk must never be older than the partitions it names).
@@ -102,11 +108,18 @@ export class BatchWriter {
       if (journaled.length > 0) await writeJournal(this.storeDir, journaled.map((p) => JSON.parse(texts.get(p)!) as PartitionDoc));
     } catch (cause) {
       retry(batch);
+      for (const p of batch) if (p.log) p.logWriteFailed();
       throw new StoreError('STORE_WRITE_FAILED', `Could not ${step} a batch in ${this.storeDir}: ${(cause as Error).message}`, { cause });
     }
     const failed: { p: Partition; cause: unknown }[] = [];
     await eachLimited(batch, async (p) => {
-      await writeReplacing(p.file!, texts.get(p)!, synced.has(p)).catch((cause: unknown) => void failed.push({ p, cause }));
+      const op = ops.get(p)!;
+      const written = op.kind === 'append' ? appendToLog(p.file!, op.text, synced.has(p)) : writeReplacing(p.file!, op.text, synced.has(p) || p.log);
+      await written.catch((cause: unknown) => {
+        // The file may now end in a torn line: rewrite it whole from memory next time.
+        if (p.log) p.logWriteFailed();
+        failed.push({ p, cause });
+      });
     });
     if (failed.length > 0) {
       retry(failed.map((f) => f.p));

@@ -24,6 +24,7 @@ export const CONTRACT_COLLECTIONS: readonly CollectionSpec[] = [
   { name: 'votes', layout: { split: 'owner', segments: 1 } },
   { name: 'tallies', layout: { split: 'single' } },
   { name: 'hashed', layout: { split: 'hash', buckets: 8 } },
+  { name: 'logged', layout: { split: 'log' } },
 ];
 
 const codeOf = (e: unknown): string | undefined => (e instanceof StoreError ? e.code : undefined);
@@ -91,7 +92,7 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>, o
     });
 
     it('lists by prefix in key order and deletes by prefix, in one partition and across partitions', async () => {
-      for (const c of ['records', 'owned', 'hashed']) {
+      for (const c of ['records', 'owned', 'hashed', 'logged']) {
         const alice = recordKey('web', 't', 'alice');
         const keys = [ownedKey(alice, 'a2'), ownedKey(alice, 'a1'), ownedKey(recordKey('web', 't', 'alicia'), 'x'), 'other'];
         await Promise.all(keys.map((k, i) => s.put(c, k, i)));
@@ -249,6 +250,11 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>, o
       await s.put('records', 'p', { country: 'SE' });
       await s.put('owned', ownedKey(recordKey('web', 't', 'ümlaut'), '😀'), [1, 2]);
       await s.put('hashed', 'h1', 'x');
+      await s.put('logged', 'l1', { a: 1 });
+      await s.put('logged', 'l2', 2, { sync: true });
+      await s.update('logged', 'l1', () => ({ a: 2 }));
+      await s.put('logged', 'l3', 3);
+      await s.delete('logged', 'l3');
       await s.increment('records', 'n', 3);
       await s.updateMany([{ collection: 'votes', key: recordKey('p', 'v') }, { collection: 'tallies', key: 'p' }], () => ['yes', { yes: 1 }]);
       await s.put('records', 'gone', 1);
@@ -258,6 +264,7 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>, o
       expect(await again.get('records', 'p')).toEqual({ country: 'SE' });
       expect(await again.get('owned', ownedKey(recordKey('web', 't', 'ümlaut'), '😀'))).toEqual([1, 2]);
       expect(await again.get('hashed', 'h1')).toBe('x');
+      expect([await again.get('logged', 'l1'), await again.get('logged', 'l2'), await again.get('logged', 'l3')]).toEqual([{ a: 2 }, 2, undefined]);
       expect(await again.get('records', 'n')).toBe(3);
       expect(await again.get('votes', recordKey('p', 'v'))).toBe('yes');
       expect(await again.get('tallies', 'p')).toEqual({ yes: 1 });

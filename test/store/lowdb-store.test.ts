@@ -40,6 +40,7 @@ storeContract('LowdbStore.memory', harness(true), { durable: false });
 const LAYOUTS: CollectionSpec[] = [
   { name: 'sessions', layout: { split: 'owner', segments: 3 } },
   { name: 'pairs', layout: { split: 'owner', segments: 1 } },
+  { name: 'queue', layout: { split: 'log' }, lane: 'own' },
 ];
 
 interface Doc {
@@ -326,5 +327,59 @@ describe('LowdbStore files', () => {
     expect(await again.get('notes', 'a')).toBe(1);
     expect(await again.get('notes', 'b')).toBeUndefined();
     await again.close();
+  });
+  describe('the log layout', () => {
+    const logFile = (): string => path.join(storeDir(), 'queue', 'log.jsonl');
+    const lines = (): string[] => fs.readFileSync(logFile(), 'utf8').split('\n').filter(Boolean);
+
+    it('appends what changed, compacts itself, and reads back the same records', async () => {
+      const s = await LowdbStore.open(dir, { collections: LAYOUTS });
+      for (let i = 0; i < 30; i++) await s.put('queue', `k${i}`, i, { sync: true });
+      // One line per change, not a rewrite of the thirty records per write.
+      expect(lines()).toHaveLength(30);
+      // Many short-lived records, as the inbox has: the file is compacted, not grown without end.
+      for (let round = 0; round < 40; round++) {
+        await Promise.all(Array.from({ length: 50 }, (_, i) => s.put('queue', `t${round}-${i}`, round)));
+        await s.deleteByPrefix('queue', `t${round}-`);
+      }
+      expect(lines().length).toBeLessThan(1200);
+      await s.close();
+      const again = await LowdbStore.open(dir, { collections: LAYOUTS });
+      expect((await again.list('queue', '', { limit: 1000 })).records.map((r) => r.value)).toEqual(Array.from({ length: 30 }, (_, i) => i).sort((a, b) => String(`k${a}`).localeCompare(`k${b}`)));
+      await again.close();
+    });
+
+    it('drops a torn last line (an append cut short by a crash), keeps the rest, and rewrites the file cleanly', async () => {
+      const s = await LowdbStore.open(dir, { collections: LAYOUTS });
+      await s.put('queue', 'a', 1, { sync: true });
+      await s.put('queue', 'b', 2, { sync: true });
+      await s.close();
+      fs.appendFileSync(logFile(), '{"k":"c","r":{"v":');
+      const again = await LowdbStore.open(dir, { collections: LAYOUTS });
+      expect([await again.get('queue', 'a'), await again.get('queue', 'b'), await again.get('queue', 'c')]).toEqual([1, 2, undefined]);
+      await again.put('queue', 'd', 4);
+      expect(lines().map((l) => JSON.parse(l) as { k: string }).map((l) => l.k).sort()).toEqual(['a', 'b', 'd']);
+      await again.close();
+    });
+
+    it('names the file and the line when a line in the middle is not a record, and leaves the file alone', async () => {
+      const s = await LowdbStore.open(dir, { collections: LAYOUTS });
+      await s.put('queue', 'a', 1);
+      await s.put('queue', 'b', 2);
+      await s.close();
+      const text = fs.readFileSync(logFile(), 'utf8').replace('"k":"a"', '"k":1');
+      fs.writeFileSync(logFile(), text);
+      const again = await LowdbStore.open(dir, { collections: LAYOUTS });
+      await expect(again.get('queue', 'b')).rejects.toThrow(/log\.jsonl has a line 1 that is not a record/);
+      expect(fs.readFileSync(logFile(), 'utf8')).toBe(text);
+      await again.close();
+    });
+
+    it('refuses an updateMany that spans a collection on its own lane and another', async () => {
+      const s = await LowdbStore.open(dir, { collections: LAYOUTS });
+      await expect(s.updateMany([{ collection: 'queue', key: 'x' }, { collection: 'pairs', key: 'a:x' }], () => [1, 1])).rejects.toMatchObject({ code: 'STORE_BAD_REQUEST' });
+      expect(await s.get('queue', 'x')).toBeUndefined();
+      await s.close();
+    });
   });
 });
