@@ -135,6 +135,18 @@ describe('web chat identity, duplicates, limits and headers', () => {
     expect((await (await a.request('/api/outbox')).json()).entries).toHaveLength(1);
   });
 
+  it('forgets the kept answers of a visitor\'s messages with the rest of their data', async () => {
+    const a = new Visitor(base);
+    await a.say('Do we need CE marking to sell machines in Norway?', { id: 'm-1' });
+    const kept = () => webTurns.list(app.store, `${recordKey(a.user)}:`).then((p) => p.records.length);
+    expect(await kept()).toBe(1);
+    await a.say('forget me', { id: 'm-2' });
+    await a.say('yes', { id: 'm-3' });
+    // The answer to "yes" itself is kept again (it says what was deleted, nothing the visitor wrote before).
+    expect(await kept()).toBeLessThanOrEqual(1);
+    expect(JSON.stringify((await webTurns.list(app.store, `${recordKey(a.user)}:`)).records)).not.toMatch(/CE marking/);
+  });
+
   it('gives a tampered or foreign cookie a new identity', async () => {
     const a = new Visitor(base);
     await a.say('my country is Norway');

@@ -10,6 +10,7 @@ import type { Address, UserAddress } from '../../core/event.js';
 import type { Message, MessageRef } from '../../core/message.js';
 import type { Directory, Messenger } from '../../core/ports.js';
 import { defineCollection } from '../../store/collections.js';
+import { webTurns } from './turns.js';
 import { recordKey, type Store } from '../../store/store.js';
 
 /** Undelivered outbox entries are kept a week; the page catches up when the visitor comes back within it. */
@@ -56,8 +57,10 @@ export class WebMessenger implements Messenger, Directory {
     return directConversation('web', user.user);
   }
 
+  /** "Forget me" on the web: the outbox and the kept answers of the visitor's messages (they quote what was said). */
   async forget(user: UserAddress): Promise<void> {
     await outbox.deleteByPrefix(this.store, `${recordKey(user.user)}:`);
+    await webTurns.deleteByPrefix(this.store, `${recordKey(user.user)}:`);
   }
 
   async members(conversation: Address): Promise<UserAddress[]> {
