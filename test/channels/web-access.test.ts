@@ -6,24 +6,9 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startServer, type StartedServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
+import { WebVisitor } from '../helpers/web-visitor.js';
 
 const TOKEN = 'test-access-token-0123456789';
-
-/** Keeps the session cookie between requests, as a browser does. */
-class Visitor {
-  cookie: string | undefined;
-  constructor(public base: string) {}
-  async request(p: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
-    const headers = { ...(this.cookie ? { cookie: `advisor_session=${this.cookie}` } : {}), ...init.headers };
-    const res = await fetch(`${this.base}${p}`, { ...init, headers, redirect: 'manual' });
-    const set = res.headers.getSetCookie().find((c) => c.startsWith('advisor_session='));
-    if (set) this.cookie = set.slice('advisor_session='.length).split(';')[0];
-    return res;
-  }
-  post(body: object, headers: Record<string, string> = {}): Promise<Response> {
-    return this.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  }
-}
 
 describe('web chat exposure', () => {
   const dirs = [tempDir(), tempDir()];
@@ -47,7 +32,7 @@ describe('web chat exposure', () => {
   it('with an access token, admits only visitors who have it, and keeps them admitted across a restart', async () => {
     const env = { DATA_DIR: dirs[1]!.dir, WEB_CHAT_ACCESS_TOKEN: TOKEN };
     server = await startServer(env);
-    const v = new Visitor(server.url);
+    const v = new WebVisitor(server.url);
     const page = await v.request('/');
     expect(page.status).toBe(401);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
@@ -71,7 +56,7 @@ describe('web chat exposure', () => {
     expect((await v.request('/api/outbox')).status).toBe(200);
 
     // API clients: the Bearer token instead of the admitted cookie; a wrong one is refused even with that cookie.
-    const client = new Visitor(server.url);
+    const client = new WebVisitor(server.url);
     expect((await client.post({ text: 'help' }, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
     expect((await client.post({ text: 'help' }, { authorization: 'Bearer wrong-token-wrong-token' })).status).toBe(401);
     expect((await v.post({ text: 'help' }, { authorization: 'Bearer wrong-token-wrong-token' })).status).toBe(401);

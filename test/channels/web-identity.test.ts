@@ -15,6 +15,7 @@ import type { TurnOutput } from '../../src/core/message.js';
 import { createHttpApp, listen, type HttpAppOptions, type RunningServer } from '../../src/server.js';
 import { recordKey } from '../../src/store/store.js';
 import { ROOT, tempDir } from '../helpers/tmp.js';
+import { WebVisitor } from '../helpers/web-visitor.js';
 
 interface Reply {
   id: string;
@@ -27,20 +28,8 @@ interface ChatBody {
   code?: string;
 }
 
-/** A browser's view of the API: it keeps the session cookie the server sets, as a browser would. */
-class Visitor {
-  cookie: string | undefined;
-  constructor(readonly base: string) {}
-  async request(p: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
-    const headers = { ...(this.cookie ? { cookie: `advisor_session=${this.cookie}` } : {}), ...init.headers };
-    const res = await fetch(`${this.base}${p}`, { ...init, headers, redirect: 'manual' });
-    const set = res.headers.getSetCookie().find((c) => c.startsWith('advisor_session='));
-    if (set) this.cookie = set.slice('advisor_session='.length).split(';')[0];
-    return res;
-  }
-  post(body: object): Promise<Response> {
-    return this.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  }
+/** A browser's view of the API (the cookie kept as a browser keeps it) that reads the chat's JSON answers. */
+class Visitor extends WebVisitor {
   async say(text: string, extra: object = {}): Promise<ChatBody> {
     const res = await this.post({ text, ...extra });
     expect(res.status).toBe(200);
@@ -50,10 +39,6 @@ class Visitor {
     const res = await this.post({ action, source });
     expect(res.status).toBe(200);
     return (await res.json()) as ChatBody;
-  }
-  /** The user id the cookie carries (its first part). */
-  get user(): string {
-    return this.cookie!.split('.')[0]!;
   }
 }
 

@@ -2,39 +2,22 @@
  * Fault injection, Slack side: the real server (dist/main.js) killed with SIGKILL in the middle of a burst of signed
  * events, then started again on the same DATA_DIR. Every event that got a 200 must be answered, and none twice.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { FakeSlackApi, eventEnvelope, slackSignature } from '../helpers/fake-slack.js';
-import { startServer, type StartedServer } from '../helpers/server.js';
-import { tempDir } from '../helpers/tmp.js';
+import { describe, expect, it } from 'vitest';
+import { slackRig } from '../helpers/slack-rig.js';
 
 const SECRET = 'fault-signing-secret';
 const EVENTS = 400;
 const IN_FLIGHT = 40;
 
 describe('fault injection: a crash mid-burst', () => {
-  const fake = new FakeSlackApi();
-  const { dir, cleanup } = tempDir();
-  const servers: StartedServer[] = [];
-  afterAll(async () => {
-    for (const s of servers) await s.stop();
-    await fake.stop();
-    cleanup();
-  });
-
-  const env = () => ({ DATA_DIR: dir, SLACK_BOT_TOKEN: 'xoxb-fault', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url });
-  const dm = (url: string, n: number) => {
-    const body = JSON.stringify(eventEnvelope({ type: 'message', channel_type: 'im', channel: `D${n}`, user: `U${n}`, text: 'help', ts: `${1_700_000_000 + n}.000100`, team: 'T1' }, `EvCrash${n}`));
-    return fetch(`${url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...slackSignature(SECRET, body) }, body });
-  };
-  const postsTo = (channel: string) => fake.of('chat.postMessage', 0).filter((c) => c.args.channel === channel).length;
+  const rig = slackRig(SECRET);
+  const postsTo = rig.answered;
 
   it('answers every acknowledged event exactly once after SIGKILL and a restart', async () => {
-    await fake.start();
-    const first = await startServer(env());
-    servers.push(first);
+    const first = await rig.start();
     // How many messages one "help" DM gets, from one event before the burst.
-    expect((await dm(first.url, -1)).status).toBe(200);
-    await fake.waitFor(() => postsTo('D-1') > 0);
+    expect((await rig.dm(first.url, 'D-1')).status).toBe(200);
+    await rig.fake.waitFor(() => postsTo('D-1') > 0);
     await new Promise((r) => setTimeout(r, 300));
     const perEvent = postsTo('D-1');
 
@@ -44,7 +27,7 @@ describe('fault injection: a crash mid-burst', () => {
     const sender = async () => {
       while (next < EVENTS) {
         const n = next++;
-        const res = await dm(first.url, n).catch(() => undefined);
+        const res = await rig.dm(first.url, `D${n}`).catch(() => undefined);
         if (res?.status === 200) acknowledged.add(n);
         if (!killed && acknowledged.size >= EVENTS / 2) {
           killed = true;
@@ -56,9 +39,8 @@ describe('fault injection: a crash mid-burst', () => {
     await new Promise<void>((resolve) => (first.child.exitCode !== null || first.child.signalCode !== null ? resolve() : first.child.once('exit', () => resolve())));
     const answeredBeforeRestart = [...acknowledged].filter((n) => postsTo(`D${n}`) >= perEvent).length;
 
-    const second = await startServer(env());
-    servers.push(second);
-    await fake.waitFor(() => [...acknowledged].every((n) => postsTo(`D${n}`) >= perEvent), 60_000);
+    await rig.start();
+    await rig.fake.waitFor(() => [...acknowledged].every((n) => postsTo(`D${n}`) >= perEvent), 60_000);
     // Give a doubled reply time to show up.
     await new Promise((r) => setTimeout(r, 1000));
     const lost = [...acknowledged].filter((n) => postsTo(`D${n}`) < perEvent);

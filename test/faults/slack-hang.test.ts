@@ -3,34 +3,21 @@
  * and every event is answered once the API answers again; SIGTERM still ends the process within its deadline, and
  * what it could not finish is finished by the next start.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { FakeSlackApi, eventEnvelope, slackSignature } from '../helpers/fake-slack.js';
-import { startServer, type StartedServer } from '../helpers/server.js';
-import { tempDir } from '../helpers/tmp.js';
+import { describe, expect, it } from 'vitest';
+import type { StartedServer } from '../helpers/server.js';
+import { slackRig } from '../helpers/slack-rig.js';
 
 const SECRET = 'hang-signing-secret';
 
 describe('fault injection: a hung Web API', () => {
-  const fake = new FakeSlackApi();
-  const { dir, cleanup } = tempDir();
+  const rig = slackRig(SECRET);
+  const { fake, answered } = rig;
+  const env = { SLACK_API_TIMEOUT_MS: '400', SHUTDOWN_DEADLINE_MS: '2000' };
   const servers: StartedServer[] = [];
-  afterAll(async () => {
-    for (const s of servers) await s.stop();
-    await fake.stop();
-    cleanup();
-  });
-  const env = () => ({ DATA_DIR: dir, SLACK_BOT_TOKEN: 'xoxb-hang', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, SLACK_API_TIMEOUT_MS: '400', SHUTDOWN_DEADLINE_MS: '2000' });
-  let eventNo = 0;
-  const dm = (url: string, channel: string) => {
-    const n = ++eventNo;
-    const body = JSON.stringify(eventEnvelope({ type: 'message', channel_type: 'im', channel, user: `U${channel}`, text: 'help', ts: `${1_700_000_000 + n}.000100`, team: 'T1' }, `EvHang${n}`));
-    return fetch(`${url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...slackSignature(SECRET, body) }, body });
-  };
-  const answered = (channel: string) => fake.of('chat.postMessage', 0).filter((c) => c.args.channel === channel && !c.hung).length;
+  const dm = (url: string, channel: string) => rig.dm(url, channel);
 
   it('keeps answering while calls hang, and answers each event once', async () => {
-    await fake.start();
-    const server = await startServer(env());
+    const server = await rig.start(env);
     servers.push(server);
     // More hung calls than turns run at once (16): before, every slot stayed blocked and nothing was answered.
     fake.hang.set('chat.postMessage', 40);
@@ -60,8 +47,7 @@ describe('fault injection: a hung Web API', () => {
     expect(Date.now() - stopping).toBeLessThan(2000 + 2000);
     expect(channels.some((c) => answered(c) > 0)).toBe(false);
     fake.hang.clear();
-    const next = await startServer(env());
-    servers.push(next);
+    await rig.start(env);
     await fake.waitFor(() => channels.every((c) => answered(c) === 1), 20_000);
   }, 60_000);
 });
