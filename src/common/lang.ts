@@ -57,3 +57,22 @@ export function stemmedTerms(text: string, lang: Lang): string[] {
     .filter((t) => !stop.has(t))
     .map((t) => stem(t, lang));
 }
+
+/** How people name the three languages, in any of the three, and their codes: "Deutsch", "German", "tyska", "de". */
+const LANGUAGE_NAMES: Record<Lang, readonly string[]> = {
+  en: ['english', 'englisch', 'engelska', 'en', 'eng'],
+  de: ['german', 'deutsch', 'tyska', 'de', 'deu', 'ger'],
+  sv: ['swedish', 'schwedisch', 'svenska', 'sv', 'swe', 'svenskt'],
+};
+/** Words for "no fixed language: follow my messages". */
+const AUTOMATIC = ['automatic', 'auto', 'automatically', 'automatisch', 'automatiskt', 'automatisk'];
+
+/** Every name of a language or of "automatic", for patterns that must only match a language. */
+export const LANGUAGE_WORDS: readonly string[] = [...Object.values(LANGUAGE_NAMES).flat(), ...AUTOMATIC];
+
+/** The language a typed name means, 'auto' for "automatic", undefined for anything else. */
+export function languageNamed(name: string): Lang | 'auto' | undefined {
+  const word = name.trim().toLowerCase();
+  if (AUTOMATIC.includes(word)) return 'auto';
+  return LANGS.find((l) => LANGUAGE_NAMES[l].includes(word));
+}

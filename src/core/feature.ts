@@ -67,6 +67,11 @@ export interface Feature {
   help?(lang: Lang): string | undefined;
   /** What the feature adds to a home view (Slack App Home). */
   home?(user: UserAddress, ports: Ports, lang: Lang): Promise<Message[]>;
+  /**
+   * The language the user chose to be answered in, which wins over the language of their message (the profile's
+   * "language: German"). At most one feature answers it.
+   */
+  preferredLanguage?(user: UserAddress, ports: Ports): Promise<Lang | undefined>;
 }
 
 /** Command words per language, in the order en, de, sv. */

@@ -17,6 +17,7 @@ import type { Ports } from './ports.js';
 import type { Registry } from './registry.js';
 import { route, type Route } from './router.js';
 import { readSession, sessions, type Session } from './session.js';
+import { conversationLanguage, replyLanguage, storedLanguage } from './language.js';
 import { normaliseInput } from './text.js';
 
 const SESSION_GRACE_HOURS = 7 * 24;
@@ -53,7 +54,7 @@ function replayOf(raw: JsonValue | undefined): Replay | undefined {
 /** No record, or one with neither a dialogue nor a replay: what routing from scratch sees. */
 function isEmptySession(raw: JsonValue | undefined | null): boolean {
   if (raw === undefined || raw === null) return true;
-  return typeof raw === 'object' && !Array.isArray(raw) && raw.dialog === undefined && raw.replay === undefined;
+  return typeof raw === 'object' && !Array.isArray(raw) && raw.dialog === undefined && raw.replay === undefined && raw.lang === undefined;
 }
 
 function withoutReplay(raw: JsonValue | undefined): JsonValue | undefined {
@@ -165,13 +166,21 @@ export class Advisor {
       // A turn with a delivery id routes from the state its first run saw (see Replay); a nested turn continues
       // from where its outer turn got to.
       const id = nested ? undefined : ctx.event.id;
+      const preferred = await this.registry.preferredLanguage(ctx.user, this.ports);
       await this.ports.store.update(sessions.name, ctx.sessionKey, (raw) => {
         const prior = replayOf(raw);
         const base = id !== undefined && prior?.event === id ? (prior.before as JsonValue | undefined) : withoutReplay(raw);
+        const clues = { preferred, text, conversation: storedLanguage(base), locale: ctx.event.locale, defaultLang: this.defaultLang };
+        ctx.lang = replyLanguage({ ...clues, detect: (t, hint) => this.ports.matcher.language(t, hint) });
         const { session, notices } = readSession(base, ctx.now, ctx.lang, this.idleHours, this.registry.dialogs);
         // A nested turn is text even when the event was a button (the button's value is the question).
         const event = nested ? { ...ctx.event, action: undefined, text } : ctx.event;
         decided = route(this.registry, session, notices, event, text, this.dialogContext(ctx));
+        // The choice above is final: the intent matcher's own guess must not undo the user's chosen language.
+        decided.lang = ctx.lang;
+        const lang = preferred ? session.lang : conversationLanguage(ctx.lang, ctx.event.locale, this.defaultLang);
+        decided.session = { ...decided.session, ...(lang ? { lang } : { lang: undefined }) };
+        if (!decided.session.lang) delete decided.session.lang;
         // Nothing before and nothing after (a question answered): no record, and a re-run starts from nothing too.
         // Should the handler begin a dialogue, beginDialog() records where this turn started.
         const empty = !decided.session.dialog && isEmptySession(base);
@@ -206,15 +215,16 @@ export class Advisor {
       const notice = previous && session.dialog ? previous.replaced(session.dialog.state, ctx.lang) : undefined;
       const step = dialog.start(options, dctx);
       const at = ctx.now.toISOString();
+      const kept = session.lang ? { lang: session.lang } : {};
       const next: Session =
-        step.status === 'waiting' ? { version: 2, dialog: { id: dialog.id, version: dialog.version, state: step.state, startedAt: at, updatedAt: at } } : { version: 2 };
+        step.status === 'waiting' ? { version: 2, ...kept, dialog: { id: dialog.id, version: dialog.version, state: step.state, startedAt: at, updatedAt: at } } : { version: 2, ...kept };
       said = [...(notice ? [notice] : []), ...(step.status === 'pass' ? [] : (step.messages ?? []))];
       effects = step.status === 'pass' ? [] : (step.effects ?? []);
-      // A turn with a delivery id whose route stored nothing started from an empty session: say so, so that a re-run
-      // routes from there rather than into the dialogue its first run began.
+      // A turn with a delivery id whose route recorded no replay started from an empty session (the route records one
+      // otherwise): say so, so that a re-run routes from there rather than into the dialogue its first run began.
       const id = ctx.event.id;
       const prior = replayOf(raw);
-      return storedSession(next, prior ?? (id !== undefined && isEmptySession(raw) ? { event: id, before: null } : undefined));
+      return storedSession(next, id !== undefined && prior?.event !== id ? { event: id, before: null } : prior);
     }, this.sessionExpiry(ctx.now));
     for (const message of said) await ctx.say(message);
     for (const effect of effects) await effect(ctx);
@@ -259,7 +269,7 @@ export class Advisor {
  * state a turn with a delivery id started from (kept until the next turn or the session's expiry).
  */
 function storedSession(session: Session, replay: Replay | undefined): JsonValue | undefined {
-  if (!session.dialog && !replay) return undefined;
+  if (!session.dialog && !session.lang && !replay) return undefined;
   const json = sessions.json(session);
   return replay && typeof json === 'object' && json !== null && !Array.isArray(json) ? { ...json, replay: { event: replay.event, before: (replay.before ?? null) as JsonValue } } : json;
 }

@@ -3,13 +3,15 @@
  * prefix, command words that collide in any language, intents without exactly one handler, collections declared
  * twice. A broken list fails loudly at start, never at a user's turn.
  */
+import type { Lang } from '../common/lang.js';
 import { INTENTS } from '../nlu/intents.js';
 import type { Classification } from '../nlu/matcher.js';
 import type { CollectionSpec } from '../store/collections.js';
 import { phraseWords } from './commands.js';
 import type { AnyDialog } from './dialog.js';
 import type { ActionInput, AnyCommand, Feature, Handler, IntentKey } from './feature.js';
-import type { JobHandler } from './ports.js';
+import type { UserAddress } from './event.js';
+import type { JobHandler, Ports } from './ports.js';
 
 export class RegistryError extends Error {
   readonly code = 'REGISTRY_INVALID';
@@ -29,6 +31,8 @@ export interface Registry {
   canonicalAction(id: string): string;
   /** The feature that owns an id (`polls.vote` → polls). */
   owner(id: string): Feature | undefined;
+  /** The user's chosen reply language, from the one feature that keeps it (undefined when none or not chosen). */
+  preferredLanguage(user: UserAddress, ports: Ports): Promise<Lang | undefined>;
 }
 
 const FEATURE_ID = /^[a-z][a-z0-9_]*$/;
@@ -96,6 +100,8 @@ export function buildRegistry(features: readonly Feature[], coreCollections: rea
       collections.set(c.name, c);
     }
   }
+  const languageKeepers = features.filter((f) => f.preferredLanguage);
+  if (languageKeepers.length > 1) problems.push(`the preferred language is kept by both ${languageKeepers.map((f) => f.id).join(' and ')}`);
   for (const key of [...INTENTS, 'clarify'] as const) if (!intents.has(key)) problems.push(`intent "${key}" has no handler`);
   if (problems.length) throw new RegistryError(`The feature list is inconsistent:\n  ${problems.join('\n  ')}`);
 
@@ -110,5 +116,6 @@ export function buildRegistry(features: readonly Feature[], coreCollections: rea
     action: (id) => actions.get(id) ?? wildcards.get(owner(id)?.id ?? ''),
     canonicalAction: (id) => legacyIds.get(id) ?? id,
     owner,
+    preferredLanguage: async (user, ports) => languageKeepers[0]?.preferredLanguage?.(user, ports),
   };
 }

@@ -1,10 +1,11 @@
 /**
- * The session record, one per channel + team + user + conversation + thread: the open dialogue, if any. Reading it
+ * The session record, one per channel + team + user + conversation + thread: the open dialogue, if any, and the
+ * conversation's language when it differs from the user's locale. Reading it
  * closes a dialogue whose version changed, whose state no longer fits, or that sat idle, with the dialogue's notice.
  */
 import { z } from 'zod';
 import { defineCollection } from '../store/collections.js';
-import type { Lang } from '../common/lang.js';
+import { LANGS, type Lang } from '../common/lang.js';
 import type { AnyDialog } from './dialog.js';
 import type { Message } from './message.js';
 
@@ -17,7 +18,12 @@ const OpenDialog = z.object({
 });
 export type OpenDialog = z.infer<typeof OpenDialog>;
 
-export const SessionSchema = z.object({ version: z.literal(2), dialog: OpenDialog.optional() });
+export const SessionSchema = z.object({
+  version: z.literal(2),
+  dialog: OpenDialog.optional(),
+  /** The language last used in this conversation, when the locale or the default would not give it (language.ts). */
+  lang: z.enum(LANGS).optional(),
+});
 export type Session = z.infer<typeof SessionSchema>;
 
 /** Sessions are split into one file per user (channel, team, user: three key segments) in the embedded store. */
@@ -44,7 +50,8 @@ export function readSession(raw: unknown, now: Date, lang: Lang, idleHours: numb
   const open = parsed.data.dialog;
   if (!open) return { session: parsed.data, notices: [] };
   const dialog = dialogs.get(open.id);
-  const closed = (notice: Message | undefined): ReadSession => ({ session: { version: 2 }, notices: notice ? [notice] : [] });
+  const kept = parsed.data.lang ? { lang: parsed.data.lang } : {};
+  const closed = (notice: Message | undefined): ReadSession => ({ session: { version: 2, ...kept }, notices: notice ? [notice] : [] });
   if (!dialog) return closed(undefined);
   if (open.version !== dialog.version || dialog.parse(open.state) === undefined) return closed(dialog.outdated(lang));
   if (now.getTime() - Date.parse(open.updatedAt) > (dialog.idleHours ?? idleHours) * 3600_000) return closed(dialog.expired(lang));

@@ -138,7 +138,7 @@ export class Matcher {
   private readonly model: SoftmaxClassifier<IntentName>;
   /** Whether the model came from the cache rather than from training in this process. */
   readonly fromCache: boolean;
-  private readonly language: LanguageIdentifier;
+  private readonly languages: LanguageIdentifier;
   private readonly features: FeatureOptions;
   readonly entities: EntityExtractor;
 
@@ -146,7 +146,7 @@ export class Matcher {
     const files = options.files ?? loadIntentFiles(options.intentsDir);
     const intentsHash = hashIntents(files);
     const examples = options.examples ?? examplesOf(files);
-    this.language = new LanguageIdentifier(examples);
+    this.languages = new LanguageIdentifier(examples);
     this.features = options.features ?? DEFAULT_FEATURES;
     const training = options.training ?? INTENT_TRAINING;
     const cacheFile =
@@ -171,10 +171,18 @@ export class Matcher {
     this.calibrationStale = stored ? stored.intentsHash !== intentsHash : !options.calibration;
   }
 
+  /**
+   * The language of a message: the detected one when the text is clear, else `hint` (the conversation's or the
+   * platform's language). A word or two ("ok", "hallo") is clear only at 90 %.
+   */
+  language(rawText: string, hint?: Lang): Lang {
+    return this.languages.detect(bounded(rawText), hint);
+  }
+
   /** Raw model output before calibration: language, ranked intents and the share of known words. */
   analyse(rawText: string, hint?: Lang): { lang: Lang; ranked: { label: IntentName; p: number }[]; known: number } {
     const text = bounded(rawText);
-    const lang = this.language.detect(text, hint);
+    const lang = this.languages.detect(text, hint);
     const stems = wordStems(text, lang);
     if (stems.length === 0) return { lang, ranked: [], known: 0 };
     const known = stems.filter((s) => this.model.knows(`w:${s}`)).length / stems.length;

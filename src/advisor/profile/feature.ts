@@ -1,7 +1,7 @@
 /** Profile: the company's country and sector, used for agency links; shown, changed by text, buttons or a form. */
 import { z } from 'zod';
 import { COUNTRY_CHOICES, countryName, isCountryCode } from '../../common/countries.js';
-import type { Lang } from '../../common/lang.js';
+import { LANGS, type Lang } from '../../common/lang.js';
 import type { CommandArgs } from '../../core/commands.js';
 import type { TurnContext } from '../../core/context.js';
 import { userKeyOf } from '../../core/context.js';
@@ -9,6 +9,8 @@ import { command, defineFeature, wordsIn as words } from '../../core/feature.js'
 import type { Message } from '../../core/message.js';
 import type { Ports } from '../../core/ports.js';
 import { quoteUserText } from '../../core/text.js';
+import { languageCommand, preferredLanguage, setLanguage } from './language.js';
+import { languageMessages as lm } from './language-messages.js';
 import { profileMessages as m } from './messages.js';
 import { SECTORS, patchProfile, profiles, readProfile, type Profile, type Sector } from './model.js';
 
@@ -32,8 +34,9 @@ const SECTOR_PATTERNS = [
 /** The profile as a message, with a form to change it (a Slack modal when opened from /advisor profile). */
 export function profileMessage(p: Profile, lang: Lang): Message {
   const t = m(lang);
+  const l = lm(lang);
   return {
-    text: t.profile(p.country ? countryName(p.country, lang) : undefined, p.sector ? t.sectors[p.sector] : undefined),
+    text: `${t.profile(p.country ? countryName(p.country, lang) : undefined, p.sector ? t.sectors[p.sector] : undefined)}\n${l.line(p.language ? l.names[p.language] : undefined)}`,
     input: {
       kind: 'form',
       action: 'profile.save',
@@ -42,6 +45,15 @@ export function profileMessage(p: Profile, lang: Lang): Message {
       fields: [
         { id: 'country', label: t.countryField, type: 'select', initial: p.country, options: countryOptions(lang) },
         { id: 'sector', label: t.sectorField, type: 'select', optional: true, initial: p.sector, options: SECTORS.map((s) => ({ value: s, label: t.sectors[s] })) },
+        {
+          id: 'language',
+          label: l.field,
+          type: 'select',
+          optional: true,
+          initial: p.language ?? 'auto',
+          // Each language under its own name, so that a user who cannot read the current one still finds theirs.
+          options: [{ value: 'auto', label: l.automaticOption }, ...LANGS.map((x) => ({ value: x, label: lm(x).names[x] }))],
+        },
       ],
     },
   };
@@ -105,6 +117,7 @@ export const profile = defineFeature({
     }),
     command(PROFILE, { id: 'profile.country', words: words([], [], []), patterns: COUNTRY_PATTERNS, args: Rest, interrupts: true, run: setCountry }),
     command(PROFILE, { id: 'profile.sector', words: words([], [], []), patterns: SECTOR_PATTERNS, args: Rest, interrupts: true, run: setSector }),
+    languageCommand,
   ],
   actions: {
     country: (ctx, a) => setCountry(ctx, a.value),
@@ -115,9 +128,13 @@ export const profile = defineFeature({
       if (typeof country !== 'string' || country === '') return void (await ctx.say({ text: m(ctx.lang).noCountryChosen }));
       await setCountry(ctx, country);
       if (typeof sector === 'string' && sector !== '') await setSector(ctx, sector);
+      const language = a.fields?.language;
+      const current = (await readProfile(ctx.ports.store, ctx.userKey, ctx.now)).language ?? 'auto';
+      if (typeof language === 'string' && language !== '' && language !== current) await setLanguage(ctx, language);
     },
   },
   forget: async (user, ports: Ports, lang) => m(lang).forgot(await profiles.delete(ports.store, userKeyOf(user))),
-  help: (lang) => m(lang).help,
+  help: (lang) => `${m(lang).help}\n${lm(lang).help}`,
+  preferredLanguage,
   home: async (user, ports, lang) => [profileMessage(await readProfile(ports.store, userKeyOf(user), ports.clock()), lang)],
 });

@@ -1,5 +1,6 @@
 /** The user's profile (country and sector of the company), owned by the profile feature and read by others. */
 import { z } from 'zod';
+import { LANGS } from '../../common/lang.js';
 import { defineCollection } from '../../store/collections.js';
 import type { Store } from '../../store/store.js';
 
@@ -9,6 +10,8 @@ export type Sector = (typeof SECTORS)[number];
 export const ProfileSchema = z.object({
   country: z.string().regex(/^[A-Z]{2}$/).optional(),
   sector: z.enum(SECTORS).optional(),
+  /** The language the user chose to be answered in; absent: follow the language of their messages. */
+  language: z.enum(LANGS).optional(),
   /** Asked once each: the advisor never nags. */
   askedCountry: z.boolean().default(false),
   askedSector: z.boolean().default(false),

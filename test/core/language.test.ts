@@ -1,0 +1,55 @@
+/**
+ * The reply language: the user's choice wins; otherwise the message's language when it is clear, else the
+ * conversation's, else the platform locale. Typed in any of the three languages.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TestAdvisor } from '../helpers/advisor.js';
+
+describe('reply language', () => {
+  let t: TestAdvisor;
+  beforeEach(async () => {
+    t = await TestAdvisor.start();
+  });
+  afterEach(() => t.close());
+
+  it('takes a chosen language in any of the three languages, confirms it in that language, and keeps it', async () => {
+    const ann = t.as('ann');
+    (await ann.send('Sprache: Deutsch')).expectReply(/Ab jetzt antworte ich auf Deutsch/);
+    // An English message is now answered in German: the choice wins over the message's language.
+    (await ann.send('my profile')).expectReply(/Antwortsprache: Deutsch/);
+    (await ann.send('svara på svenska')).expectReply(/Från och med nu svarar jag på svenska/);
+    (await ann.send('show my profile', { locale: 'en-GB' })).expectReply(/Svarsspråk: svenska/);
+    (await ann.send('language: automatic')).expectReply(/From now on I answer in the language you write in/);
+    (await ann.send('my profile')).expectReply(/Reply language: the language you write in/);
+  });
+
+  it('answers a language it does not have with the ones it has, and leaves questions about languages alone', async () => {
+    const bob = t.as('bob');
+    (await bob.send('language: French')).expectReply(/English, German \(Deutsch\) and Swedish/);
+    const question = await bob.send('Should we reply in English to a customer in Norway?');
+    expect(question.text()).not.toMatch(/From now on I answer/);
+    (await bob.send('my profile')).expectReply(/Reply language: the language you write in/);
+  });
+
+  it('sets the language from the profile form too', async () => {
+    const eva = t.as('eva');
+    const form = await eva.send('my profile');
+    const source = form.replies[0]!.id;
+    (await eva.press({ id: 'profile.save', value: '', source, fields: { country: 'SE', language: 'sv' } })).expectReply(/svarar jag på svenska/);
+    (await eva.send('my profile')).expectReply(/Svarsspråk: svenska/);
+  });
+
+  it('follows a clear message, keeps the conversation language for short ones and buttons, and uses the locale when nothing else says', async () => {
+    const carl = t.as('carl');
+    const language = (text: string) => t.app.ports.matcher.language(text, 'en');
+    expect(language('Wie finde ich einen Vertriebspartner in Schweden?')).toBe('de');
+    // A long German message sets the conversation's language; a bare "ok" then stays German, as does the profile.
+    await carl.send('Wie finde ich einen Vertriebspartner in Schweden?');
+    (await carl.send('mein Profil')).expectReply(/Antwortsprache/);
+    (await carl.send('profile')).expectReply(/Antwortsprache/);
+    // Nothing but a Swedish locale: a one-word message is answered in Swedish.
+    (await t.as('dora').send('profil', { locale: 'sv-SE' })).expectReply(/Svarsspråk/);
+    // A clear English message wins over a German locale.
+    (await t.as('emil').send('show my profile', { locale: 'de-DE' })).expectReply(/Reply language/);
+  });
+});
