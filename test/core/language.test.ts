@@ -3,6 +3,7 @@
  * conversation's, else the platform locale. Typed in any of the three languages.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatDate } from '../../src/core/format.js';
 import { TestAdvisor } from '../helpers/advisor.js';
 
 describe('reply language', () => {
@@ -51,5 +52,12 @@ describe('reply language', () => {
     (await t.as('dora').send('profil', { locale: 'sv-SE' })).expectReply(/Svarsspråk/);
     // A clear English message wins over a German locale.
     (await t.as('emil').send('show my profile', { locale: 'de-DE' })).expectReply(/Reply language/);
+  });
+});
+
+describe('dates for the reply language', () => {
+  it('writes a saved analysis date as the reader expects it', () => {
+    const at = '2026-12-01T09:00:00.000Z';
+    expect([formatDate(at, 'en'), formatDate(at, 'de'), formatDate(at, 'sv')]).toEqual(['1 Dec 2026', '01.12.2026', '1 dec. 2026']);
   });
 });

@@ -5,6 +5,7 @@ import { userKeyOf, type TurnContext } from '../../core/context.js';
 import { command, defineFeature } from '../../core/feature.js';
 import type { Message } from '../../core/message.js';
 import type { Ports } from '../../core/ports.js';
+import { formatDate } from '../../core/format.js';
 import { quoteUserText } from '../../core/text.js';
 import type { Lang } from '../../common/lang.js';
 import { ownerPrefix } from '../../store/store.js';
@@ -23,7 +24,7 @@ async function listMessage(ports: Ports, userKey: string, lang: Lang): Promise<M
   const t = m(lang);
   const list = await recentAnalyses(ports.store, userKey);
   if (list.length === 0) return { text: t.none };
-  const lines = list.map((a, i) => t.listLine(i + 1, a.createdAt.slice(0, 10), quoteUserText(a.problem, 80), quoteUserText(a.rootCause, 80))).join('\n');
+  const lines = list.map((a, i) => t.listLine(i + 1, formatDate(a.createdAt, lang), quoteUserText(a.problem, 80), quoteUserText(a.rootCause, 80))).join('\n');
   return {
     text: t.list(list.length, lines),
     buttons: list.slice(0, 5).map((a, i) => ({ label: t.exportButton(i + 1), action: { id: 'analyses.export', value: a.id } })),

@@ -6,6 +6,7 @@ import { textAttachment, type Button, type Link, type Message } from '../../core
 import { quoteUserText } from '../../core/text.js';
 import type { Knowledge } from '../../knowledge/dataset.js';
 import type { Agency, Solution } from '../../knowledge/schema.js';
+import { formatDate } from '../../core/format.js';
 import { defineCollection } from '../../store/collections.js';
 import { listAll, ownedKey, ownerPrefix, type Store } from '../../store/store.js';
 import { analysesMessages as m } from './messages.js';
@@ -81,7 +82,7 @@ export function analysisMarkdown(a: Analysis, k: Knowledge, lang: Lang): string 
   const { solutions, agencies } = parts(a, k);
   const md = (s: string) => s.replace(/([\\`*_{}[\]()#+\-.!|<>])/g, '\\$1').replace(/\s+/g, ' ');
   return [
-    t.title(a.createdAt.slice(0, 10)),
+    t.title(formatDate(a.createdAt, lang)),
     '',
     t.problem(md(a.problem)),
     '',
