@@ -14,4 +14,28 @@ export const coreMessages = defineMessages({
     gaveUp: 'I am sorry: I still could not finish your last message after several tries. Please send it again later; if it keeps happening, tell the people who run this advisor.',
     unexpected: 'Sorry, something went wrong on my side and I could not finish that. Please try again; if it keeps happening, tell the people who run this advisor.',
   },
+  de: {
+    unreadable: (where: string, problem: string) => `Entschuldigung, diese Nachricht konnte ich nicht lesen: ${where}: ${problem}.`,
+    tooLong: (length: string, max: string) =>
+      `Ihre Nachricht ist ${length} Zeichen lang. Bitte bleiben Sie unter ${max} Zeichen, ein oder zwei Sätze genügen. Es wurde nichts geändert.`,
+    empty: 'Ich habe keinen Text erhalten. Stellen Sie mir eine Frage zur Internationalisierung, oder schreiben Sie **Hilfe**.',
+    unknownButton: (id: string) => `Diese Schaltfläche kenne ich nicht (${id}). Vielleicht stammt sie aus einer älteren Nachricht; schreiben Sie **Hilfe**, um zu sehen, was ich kann.`,
+    badCommand: (problem: string, usage: string | undefined) => `Diesen Befehl konnte ich nicht lesen: ${problem}.${usage ? `\nVerwendung: ${usage}` : ''}`,
+    storeUnavailable: 'Das konnte ich nicht speichern; es wurde nichts geändert. Bitte versuchen Sie es gleich noch einmal.',
+    retrying: 'Das konnte ich gerade nicht abschließen (ein Speicher- oder Verbindungsproblem auf meiner Seite). Ich versuche es gleich selbst noch einmal, Sie müssen nichts erneut senden.',
+    gaveUp: 'Es tut mir leid: Ihre letzte Nachricht konnte ich auch nach mehreren Versuchen nicht bearbeiten. Bitte senden Sie sie später noch einmal; wenn das wieder vorkommt, wenden Sie sich an das Team, das diesen Berater betreibt.',
+    unexpected: 'Entschuldigung, auf meiner Seite ist etwas schiefgegangen, und ich konnte das nicht abschließen. Bitte versuchen Sie es noch einmal; wenn das wieder vorkommt, wenden Sie sich an das Team, das diesen Berater betreibt.',
+  },
+  sv: {
+    unreadable: (where: string, problem: string) => `Tyvärr kunde jag inte läsa meddelandet: ${where}: ${problem}.`,
+    tooLong: (length: string, max: string) =>
+      `Meddelandet är ${length} tecken långt. Håll det under ${max} tecken, en eller två meningar räcker. Ingenting har ändrats.`,
+    empty: 'Jag fick ingen text. Ställ en fråga om att gå ut internationellt, eller skriv **hjälp**.',
+    unknownButton: (id: string) => `Jag känner inte igen den knappen (${id}). Den kommer kanske från ett äldre meddelande; skriv **hjälp** för att se vad jag kan göra.`,
+    badCommand: (problem: string, usage: string | undefined) => `Jag kunde inte tolka kommandot: ${problem}.${usage ? `\nAnvändning: ${usage}` : ''}`,
+    storeUnavailable: 'Jag kunde inte spara det; ingenting har ändrats. Försök igen om en liten stund.',
+    retrying: 'Jag kunde inte slutföra det just nu (ett lagrings- eller anslutningsproblem hos mig). Jag försöker igen själv om en stund, du behöver inte skicka det igen.',
+    gaveUp: 'Tyvärr kunde jag fortfarande inte slutföra ditt senaste meddelande efter flera försök. Skicka det igen senare; om det fortsätter, hör av dig till dem som driver rådgivaren.',
+    unexpected: 'Tyvärr gick något fel hos mig och jag kunde inte slutföra det. Försök igen; om det fortsätter, hör av dig till dem som driver rådgivaren.',
+  },
 });

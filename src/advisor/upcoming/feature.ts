@@ -7,6 +7,14 @@ const m = defineMessages({
     notYet: (what: 'poll' | 'survey') =>
       `${what === 'poll' ? 'Polls for cluster members' : 'Barrier surveys over direct messages'} are not available in this version of the advisor yet. Meanwhile I can answer questions about going international and run a 5-Whys analysis with you.`,
   },
+  de: {
+    notYet: (what: 'poll' | 'survey') =>
+      `${what === 'poll' ? 'Umfragen unter Clustermitgliedern' : 'Befragungen zu Hemmnissen per Direktnachricht'} gibt es in dieser Version des Beraters noch nicht. Bis dahin beantworte ich gern Ihre Fragen zur Internationalisierung und gehe mit Ihnen eine 5-Warum-Analyse durch.`,
+  },
+  sv: {
+    notYet: (what: 'poll' | 'survey') =>
+      `${what === 'poll' ? 'Omröstningar för klustermedlemmar' : 'Enkäter om hinder via direktmeddelanden'} finns inte i den här versionen av rådgivaren ännu. Under tiden kan jag svara på frågor om att gå ut internationellt och göra en 5 varför-analys tillsammans med dig.`,
+  },
 });
 const UPCOMING = 'upcoming';
 const notYet =

@@ -4,6 +4,65 @@ const log = document.getElementById('log');
 const form = document.getElementById('composer');
 const input = document.getElementById('message');
 
+// The page's own few words, in the browser's language (de*, sv*, else English). The advisor's replies come in the
+// language the server chooses; the page sends navigator.language as the locale with every message.
+const TEXTS = {
+  en: {
+    title: 'SME internationalisation advisor',
+    intro: ['Ask about foreign markets, customs, certification, financing, clusters, skills, digital marketing or strategy, in English, German or Swedish. Type ', '5 whys', ' to find a root cause.'],
+    label: 'Message',
+    placeholder: 'Type a question, e.g. Do we need CE marking to sell in Norway?',
+    send: 'Send',
+    submit: 'Submit',
+    onlyYou: 'Only you can see this. ',
+    download: (name) => `Download ${name}`,
+    error: (status) => `Error ${status}`,
+    unreachable: (problem) => `The advisor could not be reached: ${problem}`,
+    accessLink: 'Open this web chat again through the access link you were given.',
+  },
+  de: {
+    title: 'Internationalisierungsberater für KMU',
+    intro: ['Fragen Sie zu Auslandsmärkten, Zoll, Zertifizierung, Finanzierung, Clustern, Kompetenzen, digitalem Marketing oder Strategie, auf Deutsch, Englisch oder Schwedisch. Schreiben Sie ', '5 Warum', ', um eine Grundursache zu finden.'],
+    label: 'Nachricht',
+    placeholder: 'Ihre Frage, z. B.: Brauchen wir eine CE-Kennzeichnung für den Verkauf in Norwegen?',
+    send: 'Senden',
+    submit: 'Absenden',
+    onlyYou: 'Nur Sie sehen diese Nachricht. ',
+    download: (name) => `${name} herunterladen`,
+    error: (status) => `Fehler ${status}`,
+    unreachable: (problem) => `Der Berater ist nicht erreichbar: ${problem}`,
+    accessLink: 'Öffnen Sie diesen Web-Chat erneut über den Zugangslink, den Sie erhalten haben.',
+  },
+  sv: {
+    title: 'Internationaliseringsrådgivare för små och medelstora företag',
+    intro: ['Fråga om utländska marknader, tull, certifiering, finansiering, kluster, kompetens, digital marknadsföring eller strategi, på svenska, engelska eller tyska. Skriv ', '5 varför', ' för att hitta en grundorsak.'],
+    label: 'Meddelande',
+    placeholder: 'Skriv en fråga, t.ex. Behöver vi CE-märkning för att sälja i Norge?',
+    send: 'Skicka',
+    submit: 'Skicka',
+    onlyYou: 'Bara du ser det här. ',
+    download: (name) => `Ladda ner ${name}`,
+    error: (status) => `Fel ${status}`,
+    unreachable: (problem) => `Det gick inte att nå rådgivaren: ${problem}`,
+    accessLink: 'Öppna webbchatten igen via åtkomstlänken som du fick.',
+  },
+};
+const browserLang = (navigator.language || '').toLowerCase();
+const pageLang = browserLang.startsWith('de') ? 'de' : browserLang.startsWith('sv') ? 'sv' : 'en';
+const t = TEXTS[pageLang];
+
+// index.html holds the English words (the page reads without this script); they are replaced here, never by markup.
+document.documentElement.lang = pageLang;
+document.title = t.title;
+for (const node of document.querySelectorAll('[data-text]')) node.textContent = t[node.dataset.text];
+input.placeholder = t.placeholder;
+{
+  const [before, typed, after] = t.intro;
+  const bold = document.createElement('b');
+  bold.textContent = typed;
+  document.getElementById('intro').replaceChildren(before, bold, after);
+}
+
 // Who the visitor is, is the server's business: it keeps the identity in an HttpOnly cookie the page never sees.
 // An id left by an earlier version of this page means nothing any more.
 localStorage.removeItem('advisor-user');
@@ -98,21 +157,21 @@ function renderInput(spec, messageId) {
       addField(f.id, f.label, control);
     }
   }
-  const submit = el('button', 'primary', spec.submit ?? 'Submit');
+  const submit = el('button', 'primary', spec.submit ?? t.submit);
   submit.type = 'submit';
   formEl.append(submit);
   formEl.addEventListener('submit', (event) => {
     event.preventDefault();
     const fields = {};
     for (const [id, control] of controls) fields[id] = control.multiple ? [...control.selectedOptions].map((o) => o.value) : control.value;
-    void send({ action: { id: spec.action, value: '', fields }, source: messageId }, spec.submit ?? 'Submit');
+    void send({ action: { id: spec.action, value: '', fields }, source: messageId }, spec.submit ?? t.submit);
   });
   return formEl;
 }
 
 function fillReply(div, reply, id) {
   div.innerHTML = markdown(reply.text);
-  if (reply.audience === 'private') div.prepend(el('small', 'private', 'Only you can see this. '));
+  if (reply.audience === 'private') div.prepend(el('small', 'private', t.onlyYou));
   if (reply.facts?.length) {
     const dl = el('dl', 'facts');
     for (const f of reply.facts) dl.append(el('dt', '', f.label), el('dd', '', f.value));
@@ -151,7 +210,7 @@ function fillReply(div, reply, id) {
       img.alt = file.name;
       div.append(img);
     }
-    const a = el('a', 'download', `Download ${file.name}`);
+    const a = el('a', 'download', t.download(file.name));
     a.href = url;
     a.download = file.name;
     div.append(a);
@@ -213,7 +272,7 @@ const RETRY_PAUSES_MS = [500, 1500];
 const MAX_IN_PROGRESS_WAITS = 20;
 
 // The server's 401 also speaks to API clients; a visitor needs to know what to do in the browser.
-const STATUS_HINTS = { 401: 'Open this web chat again through the access link you were given.' };
+const STATUS_HINTS = { 401: t.accessLink };
 
 async function post(body) {
   let networkRetries = 0;
@@ -245,13 +304,13 @@ async function send(payload, shown) {
     if (!res.ok) {
       // The server's own message (escaped by markdown() like every reply), then what the visitor can do about it.
       const hint = STATUS_HINTS[res.status];
-      addMessage('bot error', markdown([json.error ?? `Error ${res.status}`, hint].filter(Boolean).join('\n')));
+      addMessage('bot error', markdown([json.error ?? t.error(res.status), hint].filter(Boolean).join('\n')));
       return;
     }
     for (const reply of json.replies ?? []) renderReply(reply);
     for (const update of json.updates ?? []) applyUpdate(update);
   } catch (e) {
-    addMessage('bot error', escapeHtml(`The advisor could not be reached: ${e.message}`));
+    addMessage('bot error', escapeHtml(t.unreachable(e.message)));
   }
 }
 
