@@ -17,14 +17,15 @@ export interface LanguageClues {
   /** The platform's locale for the user ("de-AT"). */
   locale?: string;
   defaultLang: Lang;
-  /** The matcher's detector: the text's language when it is clear, else the hint. */
-  detect(text: string, hint: Lang): Lang;
+  /** The matcher's detector: the text's language when it is clear, else the hint (kept for short texts when sticky). */
+  detect(text: string, hint: Lang, sticky: boolean): Lang;
 }
 
 export function replyLanguage(clues: LanguageClues): Lang {
   if (clues.preferred) return clues.preferred;
   const hint = clues.conversation ?? localeLang(clues.locale) ?? clues.defaultLang;
-  return clues.text.trim() === '' ? hint : clues.detect(clues.text, hint);
+  // A conversation's language holds against a short reply that could be in it ("ja" in German, "ok" anywhere).
+  return clues.text.trim() === '' ? hint : clues.detect(clues.text, hint, clues.conversation !== undefined);
 }
 
 /**

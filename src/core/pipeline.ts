@@ -72,6 +72,11 @@ export interface AdvisorOptions {
 export class Advisor {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly defaultLang: Lang;
+
+  /** The language for what has no message to take one from (the Slack App Home), unless the user chose one. */
+  get defaultLanguage(): Lang {
+    return this.defaultLang;
+  }
   private readonly idleHours: number;
 
   constructor(
@@ -171,7 +176,7 @@ export class Advisor {
         const prior = replayOf(raw);
         const base = id !== undefined && prior?.event === id ? (prior.before as JsonValue | undefined) : withoutReplay(raw);
         const clues = { preferred, text, conversation: storedLanguage(base), locale: ctx.event.locale, defaultLang: this.defaultLang };
-        ctx.lang = replyLanguage({ ...clues, detect: (t, hint) => this.ports.matcher.language(t, hint) });
+        ctx.lang = replyLanguage({ ...clues, detect: (t, hint, sticky) => this.ports.matcher.language(t, hint, sticky) });
         const { session, notices } = readSession(base, ctx.now, ctx.lang, this.idleHours, this.registry.dialogs);
         // A nested turn is text even when the event was a button (the button's value is the question).
         const event = nested ? { ...ctx.event, action: undefined, text } : ctx.event;

@@ -103,10 +103,16 @@ class LanguageIdentifier {
     return LANGS.map((lang, i) => ({ lang, p: exps[i]! / z })).sort((a, b) => b.p - a.p);
   }
 
-  detect(text: string, hint?: Lang): Lang {
+  /**
+   * `sticky`: the hint is the language the conversation is in, so a word or two that could be in it ("ja" in a German
+   * conversation, though likelier Swedish) keeps it; only a short text that cannot be in it switches.
+   */
+  detect(text: string, hint?: Lang, sticky = false): Lang {
     const tokens = text.match(/\p{L}+/gu) ?? [];
     if (tokens.length === 0) return hint ?? 'en';
-    const [best, second] = this.probabilities(text);
+    const probabilities = this.probabilities(text);
+    if (hint && sticky && tokens.length <= 2 && probabilities.find((x) => x.lang === hint)!.p >= 0.01) return hint;
+    const [best, second] = probabilities;
     // One or two words ("hallo", "ok") carry little evidence: trust the user's locale unless the text is clear.
     const needed = tokens.length <= 2 ? 0.9 : 0.6;
     if (hint && (best!.p < needed || best!.p - second!.p < 0.3)) return hint;
@@ -173,10 +179,11 @@ export class Matcher {
 
   /**
    * The language of a message: the detected one when the text is clear, else `hint` (the conversation's or the
-   * platform's language). A word or two ("ok", "hallo") is clear only at 90 %.
+   * platform's language). A word or two ("ok", "hallo") is clear only at 90 %; with `sticky` (the hint is the
+   * conversation's language) only when it cannot be in the hint's language.
    */
-  language(rawText: string, hint?: Lang): Lang {
-    return this.languages.detect(bounded(rawText), hint);
+  language(rawText: string, hint?: Lang, sticky = false): Lang {
+    return this.languages.detect(bounded(rawText), hint, sticky);
   }
 
   /** Raw model output before calibration: language, ranked intents and the share of known words. */

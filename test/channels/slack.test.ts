@@ -153,10 +153,17 @@ describe('Slack channel', () => {
     await fake.waitFor(() => toU10(since).length > 0);
     const card = toU10(since)[0]!;
     const blocks = card.args.blocks as { type: string; block_id?: string }[];
-    expect(blocks.filter((b) => b.type === 'input').map((b) => b.block_id)).toEqual(['country', 'sector']);
+    expect(blocks.filter((b) => b.type === 'input').map((b) => b.block_id)).toEqual(['country', 'sector', 'language']);
     const submit = findButton(card, 'profile.save');
     const body = JSON.parse(blockActions('U10', 'D-U10', submit)) as Record<string, unknown>;
-    body.state = { values: { country: { field: { type: 'static_select', selected_option: { value: 'DE' } } }, sector: { field: { type: 'static_select', selected_option: null } } } };
+    body.state = {
+      values: {
+        country: { field: { type: 'static_select', selected_option: { value: 'DE' } } },
+        sector: { field: { type: 'static_select', selected_option: null } },
+        // The reply language left as it was (automatic): nothing said about it.
+        language: { field: { type: 'static_select', selected_option: { value: 'auto' } } },
+      },
+    };
     const clicked = fake.calls.length;
     const { res } = await sendForm({ payload: JSON.stringify(body) });
     expect(res.status).toBe(200);

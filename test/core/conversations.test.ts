@@ -87,7 +87,9 @@ describe('scripted conversations through chat --jsonl', () => {
 
   it('says politely what it can do when a question is out of scope, and greets with the capabilities', async () => {
     expect(allText(await chat.say('visitor', 'what is the best pizza recipe?'))).toMatch(/outside what I can help with/);
-    expect(allText(await chat.say('visitor', 'hej!'))).toMatch(/foreign markets, customs and trade rules, certification/);
+    expect(allText(await chat.say('visitor', 'hi!'))).toMatch(/foreign markets, customs and trade rules, certification/);
+    // A Swedish greeting is greeted in Swedish.
+    expect(allText(await chat.say('besökare', 'hej!'))).toMatch(/utländska marknader, tull och handelsregler, certifiering/);
     expect(allText(await chat.say('visitor', 'help'))).toMatch(/5 whys/);
   });
 

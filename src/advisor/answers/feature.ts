@@ -49,7 +49,7 @@ async function answer(ctx: TurnContext, q: Question): Promise<void> {
   const country = q.entities.find((e) => e.type === 'country')?.value ?? profile.country;
   const sector = q.entities.find((e) => e.type === 'sector')?.value ?? profile.sector;
   const reply = composeAnswer({ ...q, country, sector, page: 0 }, ctx.ports.knowledge, ctx.ports.retrieval);
-  if (!reply) return void (await ctx.say({ text: t.nothingOn(t.topics[q.topic].toLowerCase()) }));
+  if (!reply) return void (await ctx.say({ text: t.nothingOn(t.topics[q.topic]) }));
   await lastAnswers.put(ctx.ports.store, ctx.sessionKey, { ...q, country, page: 0 }, expiry(ctx.now));
   await ctx.say(reply);
   if (!country && !profile.askedCountry) {

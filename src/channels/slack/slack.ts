@@ -234,7 +234,7 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     } catch (err) {
       // The user typed it and waits: say so in the acknowledgement itself rather than Slack's bare failure notice.
       logger.error({ err }, 'could not accept a slash command');
-      await ack({ response_type: 'ephemeral', text: slackMessages('en').notAccepted });
+      await ack({ response_type: 'ephemeral', text: slackMessages(advisor.ports.matcher.language(text, advisor.defaultLanguage)).notAccepted });
     }
   });
 
@@ -278,9 +278,11 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
     if (event.tab !== 'home') return;
     // Not a turn and safe to lose (it is published again the next time the tab opens): after the acknowledgement.
     const publish = async (): Promise<void> => {
-      const messages = await advisor.home({ channel: 'slack', team: context.teamId, user: event.user });
-      // The home view has no message to take a language from; the language issue adds the user's locale.
-      const t = slackMessages('en');
+      const user = { channel: 'slack' as const, team: context.teamId, user: event.user };
+      // The home view has no message to take a language from: the user's chosen one, else the deployment's default.
+      const lang = (await advisor.registry.preferredLanguage(user, advisor.ports)) ?? advisor.defaultLanguage;
+      const messages = await advisor.home(user, lang);
+      const t = slackMessages(lang);
       const blocks: KnownBlock[] = [
         { type: 'header', text: { type: 'plain_text', text: t.homeTitle } },
         { type: 'section', text: { type: 'mrkdwn', text: t.homeIntro } },

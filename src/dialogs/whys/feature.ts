@@ -186,7 +186,7 @@ export const whys = defineFeature({
     start: async (ctx, a) => {
       const barrier = a.value ? ctx.ports.knowledge.barrierById.get(a.value) : undefined;
       if (a.value && !barrier) return void (await ctx.say(say(m(ctx.lang).unknownBarrier)));
-      await beginWhys(ctx, { problem: barrier?.text, barrierId: barrier?.id, lang: 'en' });
+      await beginWhys(ctx, { problem: barrier?.text, barrierId: barrier?.id, lang: ctx.lang });
     },
     // Buttons of a dialogue that is no longer open in this session.
     '*': async (ctx) => void (await ctx.say(say(m(ctx.lang).stale))),

@@ -92,11 +92,12 @@ export function startWhys(opts: WhysStart & { id: string }, ctx: DialogContext):
 }
 /** One turn of the dialogue. */
 export function whysTurn(state: WhysState, input: WhysInput, ctx: DialogContext): WhysOutcome {
-  const next: WhysState = { ...state, chain: [...state.chain], updatedAt: ctx.now.toISOString() };
-  const t = whysMessages(state.lang);
+  // The dialogue speaks the language of this turn: a user who switches language mid-way is followed.
+  const next: WhysState = { ...state, chain: [...state.chain], lang: ctx.lang, updatedAt: ctx.now.toISOString() };
+  const t = whysMessages(next.lang);
   switch (input.kind) {
     case 'restart':
-      return startWhys({ id: state.id, lang: state.lang, country: state.country }, ctx);
+      return startWhys({ id: state.id, lang: next.lang, country: state.country }, ctx);
     case 'back': {
       if (next.step === 'summary' || next.chain.length > 0) {
         next.step = 'why';
