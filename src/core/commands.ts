@@ -27,7 +27,13 @@ export interface ParsableCommand {
   readonly flags?: Readonly<Record<string, FlagKind>>;
 }
 
-export type ParseResult<C> = { command: C; input: unknown } | { command: C; error: string } | undefined;
+/**
+ * Why a command's arguments do not fit, as data: the router says it in the reply language. `invalid` carries the
+ * argument schema's own message, which features write in English (a usage line in the user's language goes with it).
+ */
+export type CommandProblem = { kind: 'unknown_option'; flag: string } | { kind: 'needs_value'; flag: string } | { kind: 'invalid'; flag?: string; message: string };
+
+export type ParseResult<C> = { command: C; input: unknown } | { command: C; error: CommandProblem } | undefined;
 
 interface Token {
   text: string;
@@ -139,12 +145,12 @@ function validate<C extends ParsableCommand>(command: C, tokens: Token[], rest: 
     }
     const name = flag[1]!.toLowerCase();
     const kind = command.flags?.[name];
-    if (!kind) return { command, error: `unknown option --${name}` };
+    if (!kind) return { command, error: { kind: 'unknown_option', flag: name } };
     if (kind === 'boolean') raw.flags[name] = true;
     else if (flag[2] !== undefined) raw.flags[name] = flag[2];
     else {
       const value = tokens[k + 1];
-      if (!value) return { command, error: `--${name} needs a value` };
+      if (!value) return { command, error: { kind: 'needs_value', flag: name } };
       raw.flags[name] = value.text;
       k++;
     }
@@ -153,8 +159,8 @@ function validate<C extends ParsableCommand>(command: C, tokens: Token[], rest: 
   if (parsed.success) return { command, input: parsed.data };
   const issue = parsed.error.issues[0]!;
   // A flag's problem names the flag; a positional argument's problem speaks for itself.
-  const where = issue.path[0] === 'flags' && issue.path[1] !== undefined ? `--${String(issue.path[1])}` : undefined;
-  return { command, error: where ? `${where}: ${issue.message}` : issue.message };
+  const flag = issue.path[0] === 'flags' && issue.path[1] !== undefined ? String(issue.path[1]) : undefined;
+  return { command, error: { kind: 'invalid', ...(flag ? { flag } : {}), message: issue.message } };
 }
 
 /** The number of a listed choice typed as "2", "#2", "no. 2" or "nr 2" (1 to 9); undefined for anything else. */

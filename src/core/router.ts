@@ -3,7 +3,7 @@
  * session: interrupts (help, forget me, profile) → the open dialogue → a button → a typed command → the intent.
  */
 import type { Lang } from '../common/lang.js';
-import { parseCommand, type ParseResult } from './commands.js';
+import { parseCommand, type CommandProblem, type ParseResult } from './commands.js';
 import type { TurnContext } from './context.js';
 import type { DialogContext, DialogInput, Effect } from './dialog.js';
 import { AdvisorError } from './errors.js';
@@ -90,7 +90,22 @@ function runCommand(r: Route, parsed: NonNullable<ParseResult<AnyCommand>>): Rou
     'input' in parsed
       ? (ctx) => spec.run(ctx, parsed.input)
       : async (ctx) => {
-          throw new AdvisorError('BAD_INPUT', coreMessages(ctx.lang).badCommand(parsed.error, spec.usage?.(ctx.lang)));
+          throw new AdvisorError('BAD_INPUT', coreMessages(ctx.lang).badCommand(problemText(parsed.error, ctx.lang), spec.usage?.(ctx.lang)));
         };
   return r;
+}
+
+/** A command problem in the reply language; a schema's English message only for English readers (the usage follows). */
+function problemText(problem: CommandProblem, lang: Lang): string {
+  const m = coreMessages(lang);
+  switch (problem.kind) {
+    case 'unknown_option':
+      return m.unknownOption(problem.flag);
+    case 'needs_value':
+      return m.needsValue(problem.flag);
+    case 'invalid': {
+      const what = lang === 'en' ? problem.message : m.argumentsDoNotFit;
+      return problem.flag ? `--${problem.flag}: ${what}` : what;
+    }
+  }
 }

@@ -36,9 +36,9 @@ describe('typed commands', () => {
   });
 
   it('answers bad arguments with what was wrong', () => {
-    expect(parseCommand('poll "Only a question"', ALL)).toMatchObject({ error: 'a question and at least 2 options' });
-    expect(parseCommand('poll "Q" "A" "B" --anonymus', ALL)).toMatchObject({ error: 'unknown option --anonymus' });
-    expect(parseCommand('poll "Q" "A" "B" --closes', ALL)).toMatchObject({ error: '--closes needs a value' });
+    expect(parseCommand('poll "Only a question"', ALL)).toMatchObject({ error: { kind: 'invalid', message: 'a question and at least 2 options' } });
+    expect(parseCommand('poll "Q" "A" "B" --anonymus', ALL)).toMatchObject({ error: { kind: 'unknown_option', flag: 'anonymus' } });
+    expect(parseCommand('poll "Q" "A" "B" --closes', ALL)).toMatchObject({ error: { kind: 'needs_value', flag: 'closes' } });
   });
 
   it('matches natural phrasings by pattern, with the rest as argument', () => {

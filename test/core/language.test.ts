@@ -55,6 +55,21 @@ describe('reply language', () => {
   });
 });
 
+describe('command errors in the reply language', () => {
+  it('says what did not fit in German and Swedish, with the usage, and no English', async () => {
+    const t = await TestAdvisor.start();
+    try {
+      const de = await t.as('ute').send('exportieren sieben Analysen bitte');
+      de.expectReply(/Diesen Befehl konnte ich nicht lesen: die Angaben nach dem Befehl passen nicht dazu\.\nVerwendung: \*\*exportieren\*\*/);
+      expect(de.text()).not.toMatch(/give the number|my analyses/);
+      (await t.as('ulf').send('5 varför --snabbt')).expectReply(/Jag kunde inte tolka kommandot: alternativet --snabbt finns inte/);
+      (await t.as('ann').send('export seven')).expectReply(/give the number of an analysis from \*\*my analyses\*\*/);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('dates for the reply language', () => {
   it('writes a saved analysis date as the reader expects it', () => {
     const at = '2026-12-01T09:00:00.000Z';
