@@ -35,6 +35,17 @@ export const Original = z.strictObject({
   text: z.string().min(1),
 });
 
+/**
+ * A record's text in German and Swedish: the same fields as the English ones. A translation of the English, or, where
+ * the source itself is in that language (`original`), the original wording. Optional while the dataset is being
+ * translated; the data check counts what is missing per language.
+ */
+function translations<S extends z.ZodRawShape>(fields: S) {
+  const one = z.strictObject(fields);
+  return z.strictObject({ de: one, sv: one }).partial().optional();
+}
+const Words = z.string().min(1);
+
 export const HttpsUrl = z
   .string()
   .url()
@@ -51,6 +62,8 @@ export const Source = z.strictObject({
   year: z.number().int().min(1990).max(2030),
   lang: z.enum(['en', 'de', 'sv']),
   sections: z.array(z.string().min(1)).min(1),
+  /** The one-line citation in German and Swedish (the title stays the document's own). */
+  i18n: translations({ short: z.string().min(1).max(80) }),
 });
 export type Source = z.infer<typeof Source>;
 
@@ -60,6 +73,8 @@ export const KeyArea = z.strictObject({
   name: z.string().min(1),
   subAreas: z.array(SubArea).min(1),
   cite: Citation,
+  /** `subAreas`: sub-area id → its name. */
+  i18n: translations({ name: Words, subAreas: z.record(Id, Words) }),
 });
 export type KeyArea = z.infer<typeof KeyArea>;
 
@@ -83,6 +98,7 @@ export const Barrier = z.strictObject({
   topics: z.array(Topic).min(1),
   sectors: z.array(z.string().min(1)).optional(),
   cite: Citation,
+  i18n: translations({ text: Words, detail: Words.optional() }),
 });
 export type Barrier = z.infer<typeof Barrier>;
 
@@ -92,6 +108,7 @@ export const RootCause = z.strictObject({
   text: z.string().min(1),
   original: Original.optional(),
   cite: Citation,
+  i18n: translations({ text: Words }),
 });
 export type RootCause = z.infer<typeof RootCause>;
 
@@ -105,6 +122,7 @@ export const Solution = z.strictObject({
   actors: z.array(Actor).min(1),
   topics: z.array(Topic).min(1),
   cite: Citation,
+  i18n: translations({ text: Words, detail: Words.optional() }),
 });
 export type Solution = z.infer<typeof Solution>;
 
@@ -122,6 +140,8 @@ export const Agency = z.strictObject({
   offers: z.string().min(1),
   /** "verified"/"likely" as in ../shared/agencies.json; "official" for an address added here and listed in test/knowledge/reviewed-urls.test.ts. */
   verification: z.enum(['verified', 'likely', 'official']),
+  /** What it offers, in German and Swedish (the name stays as the agency calls itself). */
+  i18n: translations({ offers: Words }),
 });
 export type Agency = z.infer<typeof Agency>;
 
@@ -135,6 +155,7 @@ export const Fact = z.strictObject({
   year: z.string().regex(/^\d{4}(-\d{4})?$/),
   topics: z.array(Topic),
   cite: Citation,
+  i18n: translations({ figure: Words, text: Words, population: Words }),
 });
 export type Fact = z.infer<typeof Fact>;
 
@@ -162,6 +183,7 @@ export const Insight = z.strictObject({
   level: z.string().min(1).optional(),
   topics: z.array(Topic),
   cite: Citation,
+  i18n: translations({ title: Words, text: Words, pros: z.array(Words).optional(), cons: z.array(Words).optional() }),
 });
 export type Insight = z.infer<typeof Insight>;
 
