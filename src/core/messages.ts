@@ -1,4 +1,5 @@
 /** The core's own strings: bad events, unknown buttons, command usage, errors. */
+import type { Lang } from '../common/lang.js';
 import { defineMessages } from './i18n.js';
 
 export const coreMessages = defineMessages({
@@ -12,6 +13,7 @@ export const coreMessages = defineMessages({
     unknownOption: (flag: string) => `there is no option --${flag}`,
     needsValue: (flag: string) => `--${flag} needs a value`,
     argumentsDoNotFit: 'what follows the command does not fit it',
+    translatedFrom: (from: Lang) => `(translated from ${{ en: 'English', de: 'German', sv: 'Swedish' }[from]})`,
     storeUnavailable: 'I could not save that; nothing was changed. Please try again in a moment.',
     retrying: 'I could not finish that just now (a storage or connection problem on my side). I will try again by myself in a moment: no need to send it again.',
     gaveUp: 'I am sorry: I still could not finish your last message after several tries. Please send it again later; if it keeps happening, tell the people who run this advisor.',
@@ -27,6 +29,7 @@ export const coreMessages = defineMessages({
     unknownOption: (flag: string) => `die Option --${flag} gibt es nicht`,
     needsValue: (flag: string) => `--${flag} braucht einen Wert`,
     argumentsDoNotFit: 'die Angaben nach dem Befehl passen nicht dazu',
+    translatedFrom: (from: Lang) => `(aus dem ${{ en: 'Englischen', de: 'Deutschen', sv: 'Schwedischen' }[from]} übersetzt)`,
     storeUnavailable: 'Das konnte ich nicht speichern; es wurde nichts geändert. Bitte versuchen Sie es gleich noch einmal.',
     retrying: 'Das konnte ich gerade nicht abschließen (ein Speicher- oder Verbindungsproblem auf meiner Seite). Ich versuche es gleich selbst noch einmal, Sie müssen nichts erneut senden.',
     gaveUp: 'Es tut mir leid: Ihre letzte Nachricht konnte ich auch nach mehreren Versuchen nicht bearbeiten. Bitte senden Sie sie später noch einmal; wenn das wieder vorkommt, wenden Sie sich an das Team, das diesen Berater betreibt.',
@@ -42,6 +45,7 @@ export const coreMessages = defineMessages({
     unknownOption: (flag: string) => `alternativet --${flag} finns inte`,
     needsValue: (flag: string) => `--${flag} behöver ett värde`,
     argumentsDoNotFit: 'det som följer efter kommandot passar inte',
+    translatedFrom: (from: Lang) => `(översatt från ${{ en: 'engelska', de: 'tyska', sv: 'svenska' }[from]})`,
     storeUnavailable: 'Jag kunde inte spara det; ingenting har ändrats. Försök igen om en liten stund.',
     retrying: 'Jag kunde inte slutföra det just nu (ett lagrings- eller anslutningsproblem hos mig). Jag försöker igen själv om en stund, du behöver inte skicka det igen.',
     gaveUp: 'Tyvärr kunde jag fortfarande inte slutföra ditt senaste meddelande efter flera försök. Skicka det igen senare; om det fortsätter, hör av dig till dem som driver rådgivaren.',

@@ -2,6 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import type { Lang } from '../common/lang.js';
+import { tr } from './localize.js';
 import { TOPICS } from '../common/topics.js';
 import {
   DATA_KINDS,
@@ -218,10 +220,15 @@ export class Knowledge {
     );
   }
 
-  /** A one-line citation: the source's short name and the section. */
-  citation(cite: { source: string; section: string }): string {
+  /** A one-line citation: the source's short name (in the reply language) and the section (as the source names it). */
+  citation(cite: { source: string; section: string }, lang: Lang = 'en'): string {
     const s = this.sourceById.get(cite.source);
-    return `${s ? s.short : cite.source}, ${cite.section}`;
+    return `${s ? tr(s, 'short', lang) : cite.source}, ${cite.section}`;
+  }
+
+  /** The language a source is written in (English when unknown). */
+  sourceLang(cite: { source: string }): Lang {
+    return this.sourceById.get(cite.source)?.lang ?? 'en';
   }
 
   /** The full reference of a source (title, author, year), for exports. */

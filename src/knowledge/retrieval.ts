@@ -64,6 +64,18 @@ function barrierPrior(b: Barrier): number {
   return 0.2;
 }
 
+/** The German and Swedish text of a record (i18n), each to be stemmed in its own language. */
+function translatedText(d: Doc): { lang: Lang; text: string }[] {
+  const out: { lang: Lang; text: string }[] = [];
+  for (const lang of ['de', 'sv'] as const) {
+    const t = d.item.i18n?.[lang];
+    if (!t) continue;
+    const parts = Object.values(t).flatMap((v) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : []));
+    out.push({ lang, text: parts.filter((x): x is string => typeof x === 'string').join(' ') });
+  }
+  return out;
+}
+
 function docText(d: Doc): { en: string; original?: { lang: Lang; text: string } } {
   switch (d.kind) {
     case 'barrier':
@@ -117,7 +129,10 @@ export class RetrievalIndex {
       // A root cause is found through its barrier too: "we don't know which certificates apply" should reach the
       // causes the focus group found for "lack of knowledge about certification", whatever words they used.
       const en = d.kind === 'rootCause' ? `${own} ${d.item.barriers.map((b) => barrierText.get(b) ?? '').join(' ')}` : own;
-      const terms = [...stemmedTerms(en, 'en'), ...(original ? stemmedTerms(original.text, original.lang) : [])];
+      // The German or Swedish original where the source is in that language, else the translation: a question in
+      // German then meets German words (an original and its translation into the same language would count twice).
+      const other = translatedText(d).filter((t) => t.lang !== original?.lang);
+      const terms = [...stemmedTerms(en, 'en'), ...(original ? stemmedTerms(original.text, original.lang) : []), ...other.flatMap((t) => stemmedTerms(t.text, t.lang))];
       this.tfidf.addDocument(terms);
       this.lengths.push(terms.length);
     }

@@ -6,7 +6,9 @@ import { textAttachment, type Button, type Link, type Message } from '../../core
 import { quoteUserText } from '../../core/text.js';
 import type { Knowledge } from '../../knowledge/dataset.js';
 import type { Agency, Solution } from '../../knowledge/schema.js';
+import { citationIn } from '../../core/cite.js';
 import { formatDate } from '../../core/format.js';
+import { tr } from '../../knowledge/localize.js';
 import { defineCollection } from '../../store/collections.js';
 import { listAll, ownedKey, ownerPrefix, type Store } from '../../store/store.js';
 import { analysesMessages as m } from './messages.js';
@@ -65,14 +67,14 @@ export function renderSummary(a: Analysis, k: Knowledge, lang: Lang, buttons?: B
     t.problem(quoteUserText(a.problem, 300)),
     ...a.chain.map((w, i) => t.whyLine(i + 1, quoteUserText(w, 300))),
     t.rootCause(quoteUserText(a.rootCause, 300)),
-    rc ? t.closestRootCause(rc.text) : undefined,
-    solutions.length ? `${t.whatHelps}\n${solutions.map((s) => `• ${s.text}${t.whoActs(s.actors.map((x) => t.actors[x]).join(', '))}`).join('\n')}` : undefined,
-    agencies.length ? `${t.whoCanHelp(a.country ? countryName(a.country, lang) : undefined)}\n${agencies.map((x) => `• ${x.name}: ${x.offers}`).join('\n')}` : undefined,
+    rc ? t.closestRootCause(tr(rc, 'text', lang)) : undefined,
+    solutions.length ? `${t.whatHelps}\n${solutions.map((s) => `• ${tr(s, 'text', lang)}${t.whoActs(s.actors.map((x) => t.actors[x]).join(', '))}`).join('\n')}` : undefined,
+    agencies.length ? `${t.whoCanHelp(a.country ? countryName(a.country, lang) : undefined)}\n${agencies.map((x) => `• ${x.name}: ${tr(x, 'offers', lang)}`).join('\n')}` : undefined,
   ]
     .filter(Boolean)
     .join('\n');
   const links: Link[] = agencies.map((x) => ({ label: x.name, url: x.url }));
-  const cites = [...new Set([...(rc ? [k.citation(rc.cite)] : []), ...solutions.slice(0, 2).map((s) => k.citation(s.cite))])];
+  const cites = [...new Set([...(rc ? [citationIn(k, rc, lang)] : []), ...solutions.slice(0, 2).map((s) => citationIn(k, s, lang))])];
   return { text, links, context: t.sources(cites.join('; ')), ...(buttons ? { buttons } : {}) };
 }
 
@@ -91,10 +93,10 @@ export function analysisMarkdown(a: Analysis, k: Knowledge, lang: Lang): string 
     t.rootCause(md(a.rootCause)),
     '',
     t.whatHelps,
-    ...solutions.map((s) => `- ${s.text} ${t.source(k.citation(s.cite))}`),
+    ...solutions.map((s) => `- ${tr(s, 'text', lang)} ${t.source(citationIn(k, s, lang))}`),
     '',
     t.whoCanHelp,
-    ...agencies.map((x) => `- [${x.name}](${x.url}): ${x.offers}`),
+    ...agencies.map((x) => `- [${x.name}](${x.url}): ${tr(x, 'offers', lang)}`),
     '',
     t.sources,
     ...[...new Set(solutions.map((s) => s.cite.source))].map((id) => `- ${k.reference(id)}`),

@@ -3,7 +3,9 @@ import { countryName } from '../../common/countries.js';
 import type { Lang } from '../../common/lang.js';
 import type { Topic } from '../../common/topics.js';
 import type { Button, Message } from '../../core/message.js';
+import { citationIn } from '../../core/cite.js';
 import type { Knowledge } from '../../knowledge/dataset.js';
+import { tr } from '../../knowledge/localize.js';
 import type { RetrievalIndex, Scored } from '../../knowledge/retrieval.js';
 import type { Agency, Barrier, Solution } from '../../knowledge/schema.js';
 import type { Entity } from '../../nlu/entities.js';
@@ -58,14 +60,15 @@ export function composeAnswer(req: AnswerRequest, k: Knowledge, index: Retrieval
 
   const where = req.country ? t.inCountry(countryName(req.country, req.lang)) : t.euWide;
   const lines: string[] = [`**${t.topics[req.topic]}${req.page > 0 ? ` ${t.more}` : ''}**`];
-  if (barriers.length) lines.push(`${t.blocks}\n${barriers.map((b) => `• ${b.text}`).join('\n')}`);
-  if (solutions.length) lines.push(`${t.helps}\n${solutions.map((s) => `• ${s.text}`).join('\n')}`);
-  if (agencies.length) lines.push(`${t.whoCanHelp(where)}\n${agencies.map((a) => `• ${a.name}: ${a.offers}`).join('\n')}`);
+  const lang = req.lang;
+  if (barriers.length) lines.push(`${t.blocks}\n${barriers.map((b) => `• ${tr(b, 'text', lang)}`).join('\n')}`);
+  if (solutions.length) lines.push(`${t.helps}\n${solutions.map((s) => `• ${tr(s, 'text', lang)}`).join('\n')}`);
+  if (agencies.length) lines.push(`${t.whoCanHelp(where)}\n${agencies.map((a) => `• ${a.name}: ${tr(a, 'offers', lang)}`).join('\n')}`);
   if (req.page > 0) {
     const insight = r.insights[req.page - 1]?.item;
-    if (insight) lines.push(t.worthKnowing(insight.title, insight.text));
+    if (insight) lines.push(t.worthKnowing(tr(insight, 'title', lang), tr(insight, 'text', lang)));
   }
-  const cited = [...barriers, ...solutions].slice(0, 2).map((x) => k.citation(x.cite));
+  const cited = [...barriers, ...solutions].slice(0, 2).map((x) => citationIn(k, x, lang));
   const buttons: Button[] = [];
   const hasMore =
     allBarriers.length > (req.page + 1) * PAGE.barriers ||

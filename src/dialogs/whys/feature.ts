@@ -18,6 +18,7 @@ import { sessions } from '../../core/session.js';
 import { quoteUserText } from '../../core/text.js';
 import type { JsonValue } from '../../store/store.js';
 import type { Message } from '../../core/message.js';
+import { tr } from '../../knowledge/localize.js';
 import { MAX_WHYS, WHYS_ACTIONS, WHYS_VERSION, WhysStateSchema, conclude, controls, startWhys, whysTurn, type WhysOutcome, type WhysStart, type WhysState } from './machine.js';
 import { whysMessages as m } from './messages.js';
 
@@ -186,7 +187,7 @@ export const whys = defineFeature({
     start: async (ctx, a) => {
       const barrier = a.value ? ctx.ports.knowledge.barrierById.get(a.value) : undefined;
       if (a.value && !barrier) return void (await ctx.say(say(m(ctx.lang).unknownBarrier)));
-      await beginWhys(ctx, { problem: barrier?.text, barrierId: barrier?.id, lang: ctx.lang });
+      await beginWhys(ctx, { problem: barrier && tr(barrier, 'text', ctx.lang), barrierId: barrier?.id, lang: ctx.lang });
     },
     // Buttons of a dialogue that is no longer open in this session.
     '*': async (ctx) => void (await ctx.say(say(m(ctx.lang).stale))),

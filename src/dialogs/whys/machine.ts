@@ -11,6 +11,7 @@ import type { Lang } from '../../common/lang.js';
 import type { DialogContext } from '../../core/dialog.js';
 import type { Button, Message } from '../../core/message.js';
 import { quoteUserText } from '../../core/text.js';
+import { tr } from '../../knowledge/localize.js';
 import type { Agency, RootCause, Solution, Topic } from '../../knowledge/schema.js';
 import type { Analysis } from '../../advisor/analyses/model.js';
 import { renderSummary } from '../../advisor/analyses/model.js';
@@ -172,11 +173,11 @@ function withPicks(state: WhysState, last: string, ctx: DialogContext, preface: 
   const lines = [
     preface,
     t.why(n, MAX_WHYS, quoteUserText(last, 200)),
-    picks.length ? t.picks(picks.map((p, i) => `${i + 1}. ${p.text}`).join('\n')) : t.typeAnswer,
+    picks.length ? t.picks(picks.map((p, i) => `${i + 1}. ${tr(p, 'text', state.lang)}`).join('\n')) : t.typeAnswer,
     n > 1 ? t.navigationLater : t.navigationFirst,
   ].filter(Boolean);
   const buttons: Button[] = picks.map((p, i) => ({
-    label: `${i + 1}. ${truncate(p.text, 60)}`,
+    label: `${i + 1}. ${truncate(tr(p, 'text', state.lang), 60)}`,
     action: { id: WHYS_ACTIONS.pick, value: `${state.id}|${p.id}` },
   }));
   return { state, replies: [{ text: lines.join('\n'), buttons: [...buttons, ...controls(state)] }] };
