@@ -65,7 +65,7 @@ export function loadDataset(dir: string): Dataset {
 }
 
 /** Reads and validates data/ and returns the dataset with every problem found (empty when valid). */
-export function inspectDataset(dir: string): { dataset: Dataset; problems: DataProblem[] } {
+export function inspectDataset(dir: string): { dataset: Dataset; problems: DataProblem[]; located: { kind: DataKind; file: string; record: Record<string, unknown> }[] } {
   const problems: DataProblem[] = [];
   const located = {} as { [K in DataKind]: Located<z.infer<(typeof DATA_KINDS)[K]['schema']>>[] };
   for (const [kind, { dir: sub, schema }] of Object.entries(DATA_KINDS) as [DataKind, (typeof DATA_KINDS)[DataKind]][]) {
@@ -109,7 +109,8 @@ export function inspectDataset(dir: string): { dataset: Dataset; problems: DataP
     Object.entries(located).map(([k, v]) => [k, v.map((x) => x.record)]),
   ) as unknown as Dataset;
   problems.push(...checkCoverage(dataset));
-  return { dataset, problems };
+  const all = (Object.entries(located) as [DataKind, Located<unknown>[]][]).flatMap(([kind, xs]) => xs.map((x) => ({ kind, file: x.file, record: x.record as Record<string, unknown> })));
+  return { dataset, problems, located: all };
 }
 
 function rel(base: string, p: string): string {

@@ -65,8 +65,8 @@ function barrierPrior(b: Barrier): number {
 }
 
 /** The German and Swedish text of a record (i18n), each to be stemmed in its own language. */
-function translatedText(d: Doc): { lang: Lang; text: string }[] {
-  const out: { lang: Lang; text: string }[] = [];
+function translatedText(d: Doc): { lang: 'de' | 'sv'; text: string }[] {
+  const out: { lang: 'de' | 'sv'; text: string }[] = [];
   for (const lang of ['de', 'sv'] as const) {
     const t = d.item.i18n?.[lang];
     if (!t) continue;
@@ -104,6 +104,43 @@ function interleave<T>(national: T[], eu: T[]): T[] {
   return out;
 }
 
+/** BM25 over one language's stemmed text of the documents (documents without it score 0). */
+class TermIndex {
+  private readonly postings = new Map<string, { doc: number; tf: number }[]>();
+  private lengths = new Float64Array(0);
+  private readonly added: { doc: number; terms: string[] }[] = [];
+  private avgLength = 1;
+  private count = 0;
+
+  add(doc: number, terms: string[]): void {
+    this.added.push({ doc, terms });
+  }
+
+  finish(docs: number): void {
+    this.lengths = new Float64Array(docs);
+    for (const { doc, terms } of this.added) {
+      this.lengths[doc] = terms.length;
+      const tf = new Map<string, number>();
+      for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+      for (const [term, n] of tf) this.postings.set(term, [...(this.postings.get(term) ?? []), { doc, tf: n }]);
+    }
+    this.count = this.added.length;
+    this.avgLength = this.added.reduce((a, x) => a + x.terms.length, 0) / Math.max(1, this.count);
+  }
+
+  bm25(terms: string[]): Float64Array {
+    const scores = new Float64Array(this.lengths.length);
+    for (const term of new Set(terms)) {
+      const list = this.postings.get(term);
+      if (!list) continue;
+      // The idf of natural's TfIdf (as the English index uses): 1 + ln(N / (1 + df)).
+      const idf = Math.max(0, 1 + Math.log(this.count / (1 + list.length)));
+      for (const { doc, tf } of list) scores[doc]! += (idf * (tf * (K1 + 1))) / (tf + K1 * (1 - B + (B * this.lengths[doc]!) / this.avgLength));
+    }
+    return scores;
+  }
+}
+
 export class RetrievalIndex {
   private readonly docs: Doc[] = [];
   private readonly tfidf = new TfIdf();
@@ -115,6 +152,11 @@ export class RetrievalIndex {
   private readonly topicScores = new Map<Topic, Float64Array>();
   /** Root causes carry no topics of their own; they inherit those of their barriers. */
   private readonly barrierTopics: Map<string, readonly Topic[]>;
+  /**
+   * The German and Swedish text of the records, in an index of their own, so that a question in German meets German
+   * words while English questions score exactly as before (their lengths and frequencies stay the English text's).
+   */
+  private readonly translated = { de: new TermIndex(), sv: new TermIndex() };
 
   constructor(data: Dataset) {
     for (const item of data.barriers) this.docs.push({ kind: 'barrier', item });
@@ -124,15 +166,13 @@ export class RetrievalIndex {
     for (const item of data.rootCauses) this.docs.push({ kind: 'rootCause', item });
     this.barrierTopics = new Map(data.barriers.map((b) => [b.id, b.topics]));
     const barrierText = new Map(data.barriers.map((b) => [b.id, b.text]));
-    for (const d of this.docs) {
+    for (const [docIndex, d] of this.docs.entries()) {
       const { en: own, original } = docText(d);
       // A root cause is found through its barrier too: "we don't know which certificates apply" should reach the
       // causes the focus group found for "lack of knowledge about certification", whatever words they used.
       const en = d.kind === 'rootCause' ? `${own} ${d.item.barriers.map((b) => barrierText.get(b) ?? '').join(' ')}` : own;
-      // The German or Swedish original where the source is in that language, else the translation: a question in
-      // German then meets German words (an original and its translation into the same language would count twice).
-      const other = translatedText(d).filter((t) => t.lang !== original?.lang);
-      const terms = [...stemmedTerms(en, 'en'), ...(original ? stemmedTerms(original.text, original.lang) : []), ...other.flatMap((t) => stemmedTerms(t.text, t.lang))];
+      const terms = [...stemmedTerms(en, 'en'), ...(original ? stemmedTerms(original.text, original.lang) : [])];
+      for (const t of translatedText(d)) this.translated[t.lang].add(docIndex, stemmedTerms(t.text, t.lang));
       this.tfidf.addDocument(terms);
       this.lengths.push(terms.length);
     }
@@ -148,6 +188,17 @@ export class RetrievalIndex {
       }
     });
     for (const topic of Object.keys(TOPIC_TERMS) as Topic[]) this.topicScores.set(topic, this.bm25(stemmedTerms(TOPIC_TERMS[topic], 'en')));
+    for (const index of Object.values(this.translated)) index.finish(this.docs.length);
+  }
+
+  /** BM25 over the English text (and originals), plus, for a German or Swedish question, over that language's text. */
+  private relevance(text: string, lang: Lang): Float64Array {
+    const scores = this.bm25(this.queryTerms(text, lang));
+    if (lang !== 'en') {
+      const own = this.translated[lang].bm25(stemmedTerms(text, lang));
+      for (let i = 0; i < scores.length; i++) scores[i]! += own[i]!;
+    }
+    return scores;
   }
 
   /**
@@ -179,9 +230,7 @@ export class RetrievalIndex {
 
   /** The best barriers, solutions, agencies and insights for a question, optionally within a topic and country. */
   search(q: RetrievalQuery): RetrievalResult {
-    const lang = q.lang ?? 'en';
-    const terms = this.queryTerms(q.text, lang);
-    const text = this.bm25(terms);
+    const text = this.relevance(q.text, q.lang ?? 'en');
     if (q.topic) {
       const topical = this.topicScores.get(q.topic)!;
       for (let i = 0; i < text.length; i++) text[i]! += TOPIC_TERMS_WEIGHT * topical[i]!;
@@ -225,8 +274,7 @@ export class RetrievalIndex {
 
   /** Root causes closest to what the user wrote (5-Whys quick picks); those of `barrierId` get a head start. */
   closestRootCauses(text: string, lang: Lang, limit = 3, barrierId?: string): Scored<RootCause>[] {
-    const terms = this.queryTerms(text, lang);
-    const scores = this.bm25(terms);
+    const scores = this.relevance(text, lang);
     const out: Scored<RootCause>[] = [];
     this.docs.forEach((d, i) => {
       if (d.kind !== 'rootCause') return;

@@ -1,7 +1,7 @@
 /**
  * The same conversations in English, German and Swedish through the real `chat --jsonl` process: an out-of-scope refusal, a
- * whole 5-Whys run, the profile and "forget me". Every reply must be in the language of the conversation. (Answers
- * from the dataset are not here: the dataset's German and Swedish text is the rest of issue 12.)
+ * question answered from the dataset, a whole 5-Whys run, the profile and "forget me". Every reply must be in the
+ * language of the conversation.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,7 @@ interface Script {
   forget: string;
   yes: string;
   vague: string;
+  question: string;
 }
 
 const SCRIPTS: Script[] = [
@@ -38,6 +39,7 @@ const SCRIPTS: Script[] = [
     forget: 'forget me',
     yes: 'yes',
     vague: 'What will the weather be like tomorrow?',
+    question: 'Which grants can pay for our stand at a trade fair abroad?',
   },
   {
     lang: 'de',
@@ -51,6 +53,7 @@ const SCRIPTS: Script[] = [
     forget: 'vergiss mich',
     yes: 'ja',
     vague: 'Wie wird das Wetter morgen?',
+    question: 'Welche Fördermittel gibt es für unseren Messestand im Ausland?',
   },
   {
     lang: 'sv',
@@ -64,6 +67,7 @@ const SCRIPTS: Script[] = [
     forget: 'glöm mig',
     yes: 'ja',
     vague: 'Hur blir vädret i morgon?',
+    question: 'Vilka bidrag finns för vår monter på en mässa utomlands?',
   },
 ];
 
@@ -71,19 +75,13 @@ describe('conversations in three languages (chat --jsonl)', () => {
   let matcher: Matcher;
   const { dir, cleanup } = tempDir();
   let chat: JsonlChat;
-  /**
-   * The dataset's texts (barriers, root causes, solutions, agencies…), still English only: they are taken out of a
-   * reply before its language is read. When the dataset is translated (the rest of issue 12), drop this.
-   */
-  let datasetTexts: string[] = [];
+  /** Proper names (agencies, as they call themselves) are taken out of a reply before its language is read. */
+  let names: string[] = [];
   beforeAll(() => {
     matcher = new Matcher({ intentsDir: path.join(ROOT, 'intents'), cacheDir: path.join(ROOT, 'node_modules/.cache/sme-advisor') });
-    const d = loadDataset(path.join(ROOT, 'data'));
-    datasetTexts = [...d.barriers, ...d.rootCauses, ...d.solutions, ...d.insights, ...d.facts]
-      .flatMap((r) => [r.text, 'detail' in r ? r.detail : undefined, 'title' in r ? r.title : undefined])
-      .concat(d.agencies.flatMap((a) => [a.name, a.offers]), d.sources.flatMap((x) => [x.short, x.title]), d.keyAreas.flatMap((k) => [k.name, ...k.subAreas.map((a) => a.name)]))
-      .filter((t): t is string => typeof t === 'string' && t.length > 0)
-      // Longest first, so that a text containing another is removed whole.
+    names = loadDataset(path.join(ROOT, 'data'))
+      .agencies.map((a) => a.name)
+      // Longest first, so that a name containing another is removed whole.
       .sort((a, b) => b.length - a.length);
     chat = new JsonlChat({ DATA_DIR: dir });
   }, 60_000);
@@ -96,7 +94,7 @@ describe('conversations in three languages (chat --jsonl)', () => {
   function expectLanguage(replies: ReplyJson[], lang: Lang, step: string): void {
     for (const r of replies) {
       let own = r.text;
-      for (const t of datasetTexts) if (own.includes(t)) own = own.split(t).join(' ');
+      for (const t of names) if (own.includes(t)) own = own.split(t).join(' ');
       own = own
         .replace(/“[^”]*”|„[^“]*“|"[^"]*"|”[^”]*”/g, ' ')
         .replace(/[*_`#>]/g, ' ')
@@ -116,6 +114,8 @@ describe('conversations in three languages (chat --jsonl)', () => {
         return replies;
       };
       await say(s.vague, 'refusal of an out-of-scope question');
+      const answer = await say(s.question, 'an answer from the dataset');
+      expect(answer[0]!.text.split('\n').length).toBeGreaterThan(3);
       await say(s.whys, 'start');
       await say(s.problem, 'problem');
       await say(s.why1, 'why 1');
