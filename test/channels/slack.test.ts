@@ -68,6 +68,22 @@ describe('Slack channel', () => {
     expect(JSON.stringify(blocks)).toMatch(/<https:\/\/[^|>]+\|[^>]+>/);
   });
 
+  it('answers a German and a Swedish DM in their language, the 5-Whys dialogue included', async () => {
+    const since = fake.calls.length;
+    const to = (user: string) => fake.of('chat.postMessage', since).filter((c) => c.args.channel === `D-${user}`);
+    await dm('Welche Fördermittel gibt es für unseren Messestand im Ausland?', 'UDE');
+    await fake.waitFor(() => to('UDE').length > 0);
+    expect(String(to('UDE')[0]!.args.text)).toMatch(/Finanzierung[\s\S]*Was KMU hier oft bremst/);
+    await dm('5 varför', 'USV');
+    await fake.waitFor(() => to('USV').length > 0);
+    await dm('Vi hittar inga återförsäljare i Tyskland', 'USV');
+    await fake.waitFor(() => to('USV').length > 1);
+    const why = to('USV')[1]!;
+    expect(String(why.args.text)).toMatch(/Varför 1 av 5/);
+    // The buttons speak Swedish too.
+    expect(JSON.stringify(why.args.blocks)).toMatch(/Tillbaka/);
+  });
+
   it('answers a mention in a channel in its thread', async () => {
     const since = fake.calls.length;
     await sendEvent({ type: 'app_mention', channel: 'C1', user: 'U2', text: '<@UBOT> which grants or loans can finance our first export project?', ts: '1700000000.000100', team: 'T1' });
