@@ -241,6 +241,11 @@ describe('web chat identity, duplicates, limits and headers', () => {
     const poll = await v.request('/api/outbox');
     expect(poll.status).toBe(429);
     expect((await poll.json()).error).toMatch(/checked for new messages too often/);
+    // In the browser's language: a German or Swedish browser reads it in German or Swedish.
+    const de = await v.request('/api/outbox', { headers: { 'accept-language': 'de-AT,de;q=0.9,en;q=0.5' } });
+    expect((await de.json()).error).toMatch(/^Die Seite hat zu oft nach neuen Nachrichten gefragt \(höchstens 2 in einer Minute\)/);
+    const sv = await v.post({ text: 'help' }, { 'accept-language': 'sv-SE' });
+    expect((await sv.json()).error).toMatch(/^För många meddelanden från din nätverksadress \(högst 4 på en minut\)/);
   });
 
   it('sends the security headers on the page, its assets and the API, and refuses requests from other sites', async () => {

@@ -7,6 +7,7 @@
  */
 import type { Request, RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { requestLang, webMessages } from './messages.js';
 
 /** Only this server's own scripts, styles and API; no framing, no <base>, forms post here only. */
 export const CONTENT_SECURITY_POLICY = [
@@ -35,7 +36,7 @@ export const securityHeaders: RequestHandler = (_req, res, next) => {
  */
 export const refuseCrossSite: RequestHandler = (req, res, next) => {
   const site = req.get('sec-fetch-site');
-  if (site === 'cross-site' || site === 'same-site') return void res.status(403).json({ error: 'the web chat API only answers its own page, not requests from other sites' });
+  if (site === 'cross-site' || site === 'same-site') return void res.status(403).json({ error: webMessages(requestLang(req)).crossSite });
   next();
 };
 
@@ -58,14 +59,15 @@ export interface WebChatLimits {
 
 export const DEFAULT_LIMITS: WebChatLimits = { windowMs: 60_000, chatPerSession: 30, chatPerAddress: 120, outboxPerSession: 60, outboxPerAddress: 300 };
 
-const per = (windowMs: number) => (windowMs === 60_000 ? 'a minute' : `${Math.ceil(windowMs / 1000)} seconds`);
 
 /**
  * One limiter: counted in this process's memory (a second instance counts its own), with the standard RateLimit and
  * RateLimit-Policy headers (IETF draft 8, which names each policy so the session and address limits can both be
  * reported) and Retry-After on a 429.
  */
-function limiter(name: string, limit: number, windowMs: number, error: string, sessionOf?: (req: Request) => string): RequestHandler {
+type LimitMessage = 'chatPerAddress' | 'chatPerSession' | 'outboxPerAddress' | 'outboxPerSession';
+
+function limiter(name: string, limit: number, windowMs: number, message: LimitMessage, sessionOf?: (req: Request) => string): RequestHandler {
   return rateLimit({
     windowMs,
     limit,
@@ -74,7 +76,10 @@ function limiter(name: string, limit: number, windowMs: number, error: string, s
     identifier: name,
     // Without a session key the default counts per address (IPv6 addresses by their /56 network).
     ...(sessionOf ? { keyGenerator: (req: Request) => sessionOf(req) } : {}),
-    handler: (_req, res) => void res.status(429).json({ error }),
+    handler: (req, res) => {
+      const t = webMessages(requestLang(req));
+      res.status(429).json({ error: t[message](limit, t.window(windowMs)) });
+    },
   });
 }
 
@@ -88,11 +93,10 @@ export interface WebChatLimiters {
 /** The limiters of one router; `sessionOf` gives the visitor id an earlier middleware found for the request. */
 export function webChatLimiters(limits: WebChatLimits, sessionOf: (req: Request) => string): WebChatLimiters {
   const w = limits.windowMs;
-  const wait = `wait ${per(w)} and try again`;
   return {
-    chatPerAddress: limiter('chat-address', limits.chatPerAddress, w, `Too many messages from your network address (at most ${limits.chatPerAddress} in ${per(w)}); ${wait}.`),
-    chatPerSession: limiter('chat-session', limits.chatPerSession, w, `You are sending messages faster than the advisor takes them (at most ${limits.chatPerSession} in ${per(w)}); ${wait}.`, sessionOf),
-    outboxPerAddress: limiter('outbox-address', limits.outboxPerAddress, w, `Too many checks for new messages from your network address (at most ${limits.outboxPerAddress} in ${per(w)}); ${wait}.`),
-    outboxPerSession: limiter('outbox-session', limits.outboxPerSession, w, `The page checked for new messages too often (at most ${limits.outboxPerSession} in ${per(w)}); ${wait}.`, sessionOf),
+    chatPerAddress: limiter('chat-address', limits.chatPerAddress, w, 'chatPerAddress'),
+    chatPerSession: limiter('chat-session', limits.chatPerSession, w, 'chatPerSession', sessionOf),
+    outboxPerAddress: limiter('outbox-address', limits.outboxPerAddress, w, 'outboxPerAddress'),
+    outboxPerSession: limiter('outbox-session', limits.outboxPerSession, w, 'outboxPerSession', sessionOf),
   };
 }

@@ -9,6 +9,7 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import { z } from 'zod';
 import { issueText } from '../../common/jsonl.js';
 import type { Logger } from '../../common/logger.js';
+import type { Lang } from '../../common/lang.js';
 import { CollectingOutput, directConversation } from '../../core/collect.js';
 import { HTTP_STATUS } from '../../core/errors.js';
 import { ActionSchema } from '../../core/event.js';
@@ -17,6 +18,7 @@ import type { Store } from '../../store/store.js';
 import { DEFAULT_LIMITS, bearerToken, refuseCrossSite, securityHeaders, webChatLimiters, type WebChatLimits } from './guard.js';
 import { WebIdentity, sameSecret, type Visitor } from './identity.js';
 import type { WebMessenger } from './messenger.js';
+import { requestLang, webMessages } from './messages.js';
 import { TurnAnswerSchema, claimTurn, type TurnAnswer } from './turns.js';
 
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
@@ -64,15 +66,10 @@ interface ApiRequest {
   visitor: Visitor;
 }
 
-const page = (title: string, text: string) =>
-  `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>\n`;
-const TOKEN_NEEDED = page(
-  'Access token needed',
-  'This web chat is only open to people who have its access link (it ends in <code>/?token=…</code>). Open the link you were given, or ask whoever runs this advisor for it.',
-);
-const TOKEN_WRONG = page('Access token not accepted', 'The access token in this link is not the right one. Check the link you were given, or ask whoever runs this advisor for a new one.');
-const API_TOKEN_NEEDED =
-  'this web chat needs its access token: open the chat through its access link (…/?token=…) first, or send the header "Authorization: Bearer <token>"';
+const page = (lang: Lang, title: string, text: string) =>
+  `<!doctype html>\n<html lang="${lang}"><head><meta charset="utf-8"><title>${title}</title></head><body><h1>${title}</h1><p>${text}</p></body></html>\n`;
+const tokenNeeded = (lang: Lang) => page(lang, webMessages(lang).tokenNeededTitle, webMessages(lang).tokenNeeded);
+const tokenWrong = (lang: Lang) => page(lang, webMessages(lang).tokenWrongTitle, webMessages(lang).tokenWrong);
 
 /** Routes: GET / (page, assets), POST /api/chat and GET /api/outbox. */
 export function webChatRouter(current: () => WebChatDeps | undefined, options: WebChatOptions = {}): Router {
@@ -100,30 +97,30 @@ export function webChatRouter(current: () => WebChatDeps | undefined, options: W
       return void res.sendFile(path.join(PUBLIC_DIR, 'index.html'));
     }
     res.setHeader('Cache-Control', 'no-store');
-    if (!deps) return void res.status(503).setHeader('Retry-After', '1').type('text/plain').send('The advisor is still starting; reload the page in a moment.\n');
+    if (!deps) return void res.status(503).setHeader('Retry-After', '1').type('text/plain').send(`${webMessages(requestLang(req)).startingPage}\n`);
     const { token } = query.data;
     if (token !== undefined) {
-      if (!sameSecret(token, accessToken)) return void res.status(401).type('html').send(TOKEN_WRONG);
+      if (!sameSecret(token, accessToken)) return void res.status(401).type('html').send(tokenWrong(requestLang(req)));
       await identity.identify(deps.store, req, res, { admit: true });
       return void res.redirect(303, '/');
     }
     const visitor = await identity.identify(deps.store, req, res);
-    if (!visitor.admitted) return void res.status(401).type('html').send(TOKEN_NEEDED);
+    if (!visitor.admitted) return void res.status(401).type('html').send(tokenNeeded(requestLang(req)));
     res.sendFile(path.join(PUBLIC_DIR, 'index.html'));
   });
   // The page's script and style are the same for everyone (nothing in them is private), so they are not gated.
   router.use(express.static(PUBLIC_DIR, { index: false }));
 
-  const starting = (res: Response) => res.status(503).setHeader('Retry-After', '1').json({ error: 'the advisor is still starting; try again in a moment' });
+  const starting = (req: Request, res: Response) => res.status(503).setHeader('Retry-After', '1').json({ error: webMessages(requestLang(req)).starting });
   // Finds the visitor (a fresh one, with its cookie, when the request has no valid cookie) and checks the access token.
   const visitorOnly: RequestHandler = async (req, res, next) => {
     const deps = current();
-    if (!deps) return void starting(res);
+    if (!deps) return void starting(req, res);
     const visitor = await identity.identify(deps.store, req, res);
     if (accessToken !== undefined) {
       const bearer = bearerToken(req);
       const allowed = bearer !== undefined ? sameSecret(bearer, accessToken) : visitor.admitted;
-      if (!allowed) return void res.status(401).setHeader('WWW-Authenticate', 'Bearer').json({ error: API_TOKEN_NEEDED });
+      if (!allowed) return void res.status(401).setHeader('WWW-Authenticate', 'Bearer').json({ error: webMessages(requestLang(req)).apiTokenNeeded });
     }
     api.set(req, { deps, visitor });
     next();
@@ -151,7 +148,7 @@ export function webChatRouter(current: () => WebChatDeps | undefined, options: W
         return void res
           .status(409)
           .setHeader('Retry-After', '1')
-          .json({ error: 'this message is still being answered; ask again in a moment to get its answer', code: 'IN_PROGRESS' });
+          .json({ error: webMessages(requestLang(req)).inProgress, code: 'IN_PROGRESS' });
       }
       let answer: TurnAnswer;
       try {
