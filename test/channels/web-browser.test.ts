@@ -1,32 +1,14 @@
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type StartedServer } from '../helpers/server.js';
-import { tempDir } from '../helpers/tmp.js';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { describe, expect, it } from 'vitest';
+import { browserRig } from '../helpers/browser.js';
 
 describe('web chat in Chromium', () => {
-  let server: StartedServer;
-  let browser: Browser;
-  const { dir, cleanup } = tempDir();
-  beforeAll(async () => {
-    server = await startServer({ DATA_DIR: dir });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    cleanup();
-  });
+  const rig = browserRig();
 
   it('types a question, sees the answer with links and buttons, and clicks a button', async () => {
-    const page = await browser.newPage();
+    const page = await rig.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
+    await page.goto(rig.server.url);
     await page.fill('#message', 'Do we need CE marking to sell our machines in Norway?');
     await page.press('#message', 'Enter');
     const answer = page.locator('.msg.bot').first();
@@ -47,10 +29,10 @@ describe('web chat in Chromium', () => {
   });
 
   it('renders the profile form and saves what the visitor picks', async () => {
-    const page = await browser.newPage();
+    const page = await rig.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
+    await page.goto(rig.server.url);
     await page.fill('#message', 'my profile');
     await page.press('#message', 'Enter');
     const form = page.locator('.msg.bot form.input').last();
@@ -63,10 +45,10 @@ describe('web chat in Chromium', () => {
   });
 
   it('keeps its identity in an HttpOnly cookie and retries a lost answer with the same message id, answered once', async () => {
-    const page = await browser.newPage();
+    const page = await rig.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
+    await page.goto(rig.server.url);
     expect(await page.evaluate(() => document.cookie)).toBe('');
     expect(await page.evaluate(() => localStorage.getItem('advisor-user'))).toBeNull();
     const sent: { id?: string; user?: string }[] = [];

@@ -2,13 +2,9 @@
  * The web page in the browser's language: its own words (title, heading, introduction, field, button, error notices) in
  * German and Swedish for a de* or sv* browser, English otherwise; the command its introduction names works.
  */
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { whysMessages } from '../../src/dialogs/whys/messages.js';
-import { startServer, type StartedServer } from '../helpers/server.js';
-import { tempDir } from '../helpers/tmp.js';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { browserRig } from '../helpers/browser.js';
 
 const PAGES = [
   { locale: 'de-AT', lang: 'de', title: 'Internationalisierungsberater für KMU', send: 'Senden', placeholder: /^Ihre Frage, z\. B\./, typed: '5 Warum', error: 'Fehler 502', unreachable: /^Der Berater ist nicht erreichbar: / },
@@ -17,28 +13,14 @@ const PAGES = [
 ] as const;
 
 describe('web page in the browser’s language', () => {
-  let server: StartedServer;
-  let browser: Browser;
-  const { dir, cleanup } = tempDir();
-  beforeAll(async () => {
-    server = await startServer({ DATA_DIR: dir });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    cleanup();
-  });
+  const rig = browserRig();
 
   it.each(PAGES)('$locale: the page speaks $lang and its introduction’s command starts the 5 Whys', async (p) => {
-    const context = await browser.newContext({ locale: p.locale });
+    const context = await rig.browser.newContext({ locale: p.locale });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
+    await page.goto(rig.server.url);
     expect(await page.evaluate(() => navigator.language)).toBe(p.locale);
     expect(await page.title()).toBe(p.title);
     expect(await page.locator('html').getAttribute('lang')).toBe(p.lang);
