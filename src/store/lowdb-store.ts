@@ -107,6 +107,11 @@ export class LowdbStore implements Store {
     return store;
   }
 
+  /** The embedded store is this process's alone: in memory, or behind DATA_DIR's lock. */
+  get exclusive(): boolean {
+    return this.storeDir === undefined || this.lock !== undefined;
+  }
+
   /** Resolves once the background pass after open has loaded every partition and swept once. */
   whenLoaded(): Promise<void> {
     return this.warming;

@@ -70,6 +70,11 @@ export interface Store {
   deleteByPrefix(collection: string, prefix: string): Promise<number>;
   /** Atomically adds `by` to a numeric counter and returns the new value. */
   increment(collection: string, key: string, by?: number): Promise<number>;
+  /**
+   * True when no other process uses the same data (the embedded store's lock): what another process left half done
+   * was left by a process that is gone. Backends shared by several instances (PostgreSQL) leave it false.
+   */
+  readonly exclusive?: boolean;
   /** Health probe for /readyz: throws when the backend cannot serve. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -210,6 +210,11 @@ describe('web chat identity, duplicates, limits and headers', () => {
       await webTurns.put(app.store, recordKey(v.user, 'msg-4'), { state: 'pending', claim: 'gone', startedAt: Date.now() - 10 * 60_000 });
       expect((await v.post({ id: 'msg-4', text: 'help' })).status).toBe(200);
       expect(runs).toBe(6);
+      // The store is this process's alone (its lock): a fresh marker of another process is a crashed one's, taken over at once.
+      expect(app.store.exclusive).toBe(true);
+      await webTurns.put(app.store, recordKey(v.user, 'msg-5'), { state: 'pending', claim: 'crashed', startedAt: Date.now(), process: 'a-process-that-died' });
+      expect((await v.post({ id: 'msg-5', text: 'help' })).status).toBe(200);
+      expect(runs).toBe(7);
     } finally {
       app.advisor.handle = handle;
     }

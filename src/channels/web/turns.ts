@@ -23,7 +23,7 @@ export const TurnAnswerSchema = z.strictObject({
 export type TurnAnswer = z.infer<typeof TurnAnswerSchema>;
 
 const TurnRecord = z.discriminatedUnion('state', [
-  z.strictObject({ state: z.literal('pending'), claim: z.string(), startedAt: z.number() }),
+  z.strictObject({ state: z.literal('pending'), claim: z.string(), startedAt: z.number(), process: z.string().optional() }),
   TurnAnswerSchema.extend({ state: z.literal('done') }),
 ]);
 type TurnRecord = z.infer<typeof TurnRecord>;
@@ -39,17 +39,23 @@ export type TurnClaim =
   /** Another request with this id is running the turn now. */
   | { kind: 'pending' };
 
+/** This process, in the markers it leaves: with a store no other process uses, another's marker is a dead one's. */
+const PROCESS_ID = crypto.randomUUID();
+
 /** Claims the turn of `(user, messageId)`: a pending marker is put only if none is there, so one request wins. */
 export async function claimTurn(store: Store, user: string, messageId: string, now = Date.now()): Promise<TurnClaim> {
   const key = recordKey(user, messageId);
   const expiresAt = () => new Date(Date.now() + TURN_RECORD_MS);
-  const mine: TurnRecord = { state: 'pending', claim: crypto.randomUUID(), startedAt: now };
+  const mine: TurnRecord = { state: 'pending', claim: crypto.randomUUID(), startedAt: now, process: PROCESS_ID };
+  // Left by a process that stopped mid-turn: after a while in any case, at once when the store is this process's alone
+  // (a restart right after a crash must not keep the page waiting for the marker to age).
+  const abandoned = (c: Extract<TurnRecord, { state: 'pending' }>) => now - c.startedAt > ABANDONED_AFTER_MS || (store.exclusive === true && c.process !== PROCESS_ID);
   let won = await webTurns.putIfAbsent(store, key, mine, { expiresAt: expiresAt() });
   let current: TurnRecord | undefined = mine;
   if (!won) {
     // Taken: replay a result, wait for a live turn, or take over a marker a stopped process left behind. The change is
     // pure (it only compares with `now`), so two retries cannot both take over.
-    current = await webTurns.update(store, key, (c) => (c === undefined || (c.state === 'pending' && now - c.startedAt > ABANDONED_AFTER_MS) ? mine : c), {
+    current = await webTurns.update(store, key, (c) => (c === undefined || (c.state === 'pending' && abandoned(c)) ? mine : c), {
       expiresAt: expiresAt(),
     });
     won = current?.state === 'pending' && current.claim === mine.claim;
