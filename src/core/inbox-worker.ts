@@ -77,11 +77,6 @@ export class InboxWorker {
     this.channels.set(channel, handler);
   }
 
-  /** Turns accepted and not finished in this process. */
-  get backlog(): number {
-    return this.queued.size;
-  }
-
   /** True when channels should refuse new deliveries for now (the platform delivers them again later). */
   get full(): boolean {
     return this.stopped || this.queued.size >= this.maxBacklog;

@@ -184,8 +184,8 @@ export class Advisor {
         // The choice above is final: the intent matcher's own guess must not undo the user's chosen language.
         decided.lang = ctx.lang;
         const lang = preferred ? session.lang : conversationLanguage(ctx.lang, ctx.event.locale, this.defaultLang);
-        decided.session = { ...decided.session, ...(lang ? { lang } : { lang: undefined }) };
-        if (!decided.session.lang) delete decided.session.lang;
+        const { lang: _previous, ...rest } = decided.session;
+        decided.session = lang ? { ...rest, lang } : rest;
         // Nothing before and nothing after (a question answered): no record, and a re-run starts from nothing too.
         // Should the handler begin a dialogue, beginDialog() records where this turn started.
         const empty = !decided.session.dialog && isEmptySession(base);

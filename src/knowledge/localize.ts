@@ -1,6 +1,6 @@
 /**
  * A dataset record's text in the reply language: its German or Swedish field (i18n) when the record has one, else
- * the English. Until the whole dataset is translated, a missing translation falls back to the English text.
+ * the English (the data check makes every record have both; a missing one still reads in English, never breaks).
  */
 import type { Lang } from '../common/lang.js';
 
@@ -13,7 +13,10 @@ export function tr<R extends Translatable, K extends keyof R & string>(record: R
   return translated?.[field] ?? record[field];
 }
 
-/** True when the record is shown in `lang` from a translation rather than from its source's own wording. */
-export function isTranslation(sourceLang: Lang, lang: Lang): boolean {
-  return sourceLang !== lang;
+/** The words of a dataset field, whatever its shape: a string, a list (of strings or named items), a map of names. */
+export function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(textOf).join(' ');
+  if (value && typeof value === 'object') return 'name' in value ? textOf(value.name) : Object.values(value).map(textOf).join(' ');
+  return '';
 }

@@ -5,6 +5,7 @@
 import TfIdf from 'natural/lib/natural/tfidf/tfidf.js';
 import { stemmedTerms, type Lang } from '../common/lang.js';
 import { englishTerms } from './glossary.js';
+import { textOf } from './localize.js';
 import type { Dataset } from './dataset.js';
 import type { Agency, Barrier, Insight, RootCause, Solution, Topic } from './schema.js';
 
@@ -66,14 +67,10 @@ function barrierPrior(b: Barrier): number {
 
 /** The German and Swedish text of a record (i18n), each to be stemmed in its own language. */
 function translatedText(d: Doc): { lang: 'de' | 'sv'; text: string }[] {
-  const out: { lang: 'de' | 'sv'; text: string }[] = [];
-  for (const lang of ['de', 'sv'] as const) {
+  return (['de', 'sv'] as const).flatMap((lang) => {
     const t = d.item.i18n?.[lang];
-    if (!t) continue;
-    const parts = Object.values(t).flatMap((v) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : []));
-    out.push({ lang, text: parts.filter((x): x is string => typeof x === 'string').join(' ') });
-  }
-  return out;
+    return t ? [{ lang, text: Object.values(t).map(textOf).join(' ') }] : [];
+  });
 }
 
 function docText(d: Doc): { en: string; original?: { lang: Lang; text: string } } {
@@ -122,7 +119,11 @@ class TermIndex {
       this.lengths[doc] = terms.length;
       const tf = new Map<string, number>();
       for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
-      for (const [term, n] of tf) this.postings.set(term, [...(this.postings.get(term) ?? []), { doc, tf: n }]);
+      for (const [term, n] of tf) {
+        const list = this.postings.get(term);
+        if (list) list.push({ doc, tf: n });
+        else this.postings.set(term, [{ doc, tf: n }]);
+      }
     }
     this.count = this.added.length;
     this.avgLength = this.added.reduce((a, x) => a + x.terms.length, 0) / Math.max(1, this.count);

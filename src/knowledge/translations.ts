@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { textOf } from './localize.js';
 import type { DataKind } from './schema.js';
 
 /** The fields each kind has in German and Swedish (schema.ts, `i18n`). */
@@ -47,13 +48,6 @@ export function readGlossary(dir: string): Glossary | undefined {
 const unquoted = (s: string): string => s.replace(/“[^”]*”|„[^“]*“|”[^”]*”|"[^"]*"|«[^»]*»/g, ' ');
 const words = (s: string): string => ` ${unquoted(s).toLowerCase().replace(/[^\p{L}\p{N}-]+/gu, ' ')} `;
 const contains = (text: string, term: string): boolean => words(text).includes(` ${term.toLowerCase()}`);
-
-function asText(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x : x && typeof x === 'object' && 'name' in x ? String(x.name) : '')).join(' ');
-  if (v && typeof v === 'object') return Object.values(v).filter((x) => typeof x === 'string').join(' ');
-  return '';
-}
 
 export interface TranslationReport {
   problems: TranslationProblem[];
@@ -98,9 +92,9 @@ export function checkTranslations(records: { kind: DataKind; file: string; recor
         for (const field of TRANSLATED_FIELDS[kind]) {
           // The source's own wording is what it is: the glossary rules translations.
           if (original?.lang === lang && field === 'text') continue;
-          const en = asText(record[field]);
+          const en = textOf(record[field]);
           if (!en || !entry.en.some((term) => contains(en, term))) continue;
-          const translated = asText(t[field]);
+          const translated = textOf(t[field]);
           // A title kept in its own language, in quotes, carries the English term as it is.
           const keptQuoted = entry.en.some((term) => translated.toLowerCase().includes(term.toLowerCase()));
           if (translated && !keptQuoted && !entry[lang].some((term) => contains(translated, term))) {

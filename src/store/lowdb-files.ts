@@ -192,18 +192,22 @@ const closeCb = promisify(fsCb.close);
  */
 export async function writeReplacing(file: string, text: string, sync = false): Promise<void> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
-  if (sync) {
-    // The temporary file reaches the disk before the rename, so the name never points at unwritten bytes; the
-    // caller fsyncs the folder once per batch to make the renames themselves durable.
-    const fd = await openCb(temp, 'w');
-    try {
-      await writeCb(fd, text);
-      await fsyncCb(fd);
-    } finally {
-      await closeCb(fd);
-    }
-  } else await writeFileCb(temp, text);
+  // With `sync` the temporary file reaches the disk before the rename, so the name never points at unwritten bytes;
+  // the caller fsyncs the folder once per batch to make the renames themselves durable.
+  if (sync) await writeSynced(temp, text, 'w');
+  else await writeFileCb(temp, text);
   await renameCb(temp, file);
+}
+
+/** Writes (flag 'w') or appends (flag 'a') text and fsyncs it before closing, through fs's callback API. */
+export async function writeSynced(file: string, text: string, flag: 'w' | 'a'): Promise<void> {
+  const fd = await openCb(file, flag);
+  try {
+    await writeCb(fd, text);
+    await fsyncCb(fd);
+  } finally {
+    await closeCb(fd);
+  }
 }
 
 /** Runs `fn` over items, at most IO_CONCURRENCY at a time. */

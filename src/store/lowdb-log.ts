@@ -7,26 +7,19 @@
 import fsCb from 'node:fs';
 import fs from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { writeSynced } from './lowdb-files.js';
 import { Partition, type Entry } from './lowdb-partition.js';
 import { StoreError } from './store.js';
 
 export const LOG_FILE_NAME = 'log.jsonl';
 
-const openCb = promisify(fsCb.open);
-const writeCb = promisify(fsCb.write);
-const fsyncCb = promisify(fsCb.fsync);
-const closeCb = promisify(fsCb.close);
+const appendFileCb = promisify(fsCb.appendFile);
 
 /** Appends text to a log file (creating it), fsynced first when `sync`. */
 export async function appendToLog(file: string, text: string, sync: boolean): Promise<void> {
   if (text === '') return;
-  const fd = await openCb(file, 'a');
-  try {
-    await writeCb(fd, text);
-    if (sync) await fsyncCb(fd);
-  } finally {
-    await closeCb(fd);
-  }
+  if (sync) await writeSynced(file, text, 'a');
+  else await appendFileCb(file, text);
 }
 
 function isEntry(r: unknown): r is Entry {
