@@ -39,7 +39,13 @@ export type Glossary = z.infer<typeof GlossarySchema>;
 export function readGlossary(dir: string): Glossary | undefined {
   const file = path.join(dir, 'glossary.json');
   if (!fs.existsSync(file)) return undefined;
-  const parsed = GlossarySchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const parsed = GlossarySchema.safeParse(raw);
   if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }

@@ -1,9 +1,10 @@
 /** The dataset's German and Swedish text: complete, not left in English, originals kept, glossary terms respected. */
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectDataset } from '../../src/knowledge/dataset.js';
 import { checkTranslations, readGlossary } from '../../src/knowledge/translations.js';
-import { ROOT } from '../helpers/tmp.js';
+import { ROOT, tempDir } from '../helpers/tmp.js';
 
 const glossary = { terms: [{ en: ['root cause'], de: ['Grundursache'], sv: ['grundorsak'] }] };
 
@@ -27,6 +28,20 @@ describe('dataset translations', () => {
       'c: i18n.sv.text: "root cause" is "grundorsak" in the glossary',
     ]);
     expect(counts).toEqual({ de: { done: 3, of: 3 }, sv: { done: 2, of: 3 } });
+  });
+
+  it('names the glossary file and what is wrong with it', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      fs.writeFileSync(path.join(dir, 'glossary.json'), '{"terms": [');
+      expect(() => readGlossary(dir)).toThrow(/glossary\.json: not valid JSON/);
+      fs.writeFileSync(path.join(dir, 'glossary.json'), JSON.stringify({ terms: [{ en: ['root cause'], de: [] , sv: ['grundorsak'] }] }));
+      expect(() => readGlossary(dir)).toThrow(/glossary\.json: terms\.0\.de: /);
+      fs.rmSync(path.join(dir, 'glossary.json'));
+      expect(readGlossary(dir)).toBeUndefined();
+    } finally {
+      cleanup();
+    }
   });
 
   it('has every record of data/ in German and Swedish, passing the checks and data/glossary.json', () => {
