@@ -21,6 +21,7 @@ import { StoreScheduler } from './jobs/store-scheduler.js';
 import { Knowledge, loadDataset } from './knowledge/dataset.js';
 import { RetrievalIndex } from './knowledge/retrieval.js';
 import { Matcher } from './nlu/matcher.js';
+import { guideTerms } from './knowledge/guide-index.js';
 import type { CollectionSpec } from './store/collections.js';
 import { LowdbStore } from './store/lowdb-store.js';
 import type { Store } from './store/store.js';
@@ -61,7 +62,7 @@ export async function createAdvisorApp(config: Config, logger: Logger, options: 
   const registry = buildRegistry(FEATURES, [sessions]);
   const knowledge = new Knowledge(loadDataset(config.KNOWLEDGE_DIR));
   const retrieval = new RetrievalIndex(knowledge.data);
-  const matcher = new Matcher({ intentsDir: config.INTENTS_DIR, cacheDir: config.MODEL_CACHE_DIR });
+  const matcher = new Matcher({ intentsDir: config.INTENTS_DIR, cacheDir: config.MODEL_CACHE_DIR, domainTerms: guideTerms(knowledge.data.guides) });
   if (matcher.calibrationStale) logger.warn('intents/calibration.json was fitted on other training data; run `npm run advisor -- eval --write-calibration`');
   const clock = options.clock ?? (() => new Date());
   const collections = [...registry.collections, ...CHANNEL_COLLECTIONS];

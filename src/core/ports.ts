@@ -51,7 +51,7 @@ export interface Scheduler {
 export type Clock = () => Date;
 
 /** The part of the intent matcher the core uses. */
-export type IntentMatcher = Pick<Matcher, 'classify' | 'decide' | 'entities' | 'language'>;
+export type IntentMatcher = Pick<Matcher, 'classify' | 'decide' | 'entities' | 'language' | 'foreignLanguage'>;
 
 export interface Ports {
   store: Store;

@@ -71,6 +71,13 @@ export function route(registry: Registry, session: Session, notices: Message[], 
   if (toDialog({ kind: 'text', text, command })) return r;
   if (parsed) return runCommand(r, parsed);
 
+  // A question in another language gets a polite reply in English (which everyone who wrote it may read).
+  if (ctx.ports.matcher.foreignLanguage(text)) {
+    r.lang = 'en';
+    r.kind = 'intent:other_language';
+    r.run = async (turn) => void (await turn.say({ text: coreMessages('en').otherLanguage }));
+    return r;
+  }
   const c = ctx.ports.matcher.classify(text, ctx.lang);
   const decision = ctx.ports.matcher.decide(c);
   const key = decision === 'reject' ? 'out_of_scope' : decision === 'clarify' ? 'clarify' : c.intent;

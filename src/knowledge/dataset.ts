@@ -5,6 +5,8 @@ import type { z } from 'zod';
 import type { Lang } from '../common/lang.js';
 import { tr } from './localize.js';
 import { TOPICS } from '../common/topics.js';
+import type { ConfirmedLink, Guide } from './guide-schema.js';
+import { inspectGuides } from './guides.js';
 import {
   DATA_KINDS,
   type Agency,
@@ -28,6 +30,9 @@ export interface Dataset {
   agencies: Agency[];
   facts: Fact[];
   insights: Insight[];
+  /** Practical guides (data/guides) and the register of the links they cite (data/links). */
+  guides: Guide[];
+  links: ConfirmedLink[];
 }
 
 /** One problem found in the data: the file, the record id (when known) and what is wrong. */
@@ -105,9 +110,16 @@ export function inspectDataset(dir: string): { dataset: Dataset; problems: DataP
     (located as Record<DataKind, Located<unknown>[]>)[kind] = items;
   }
   problems.push(...checkReferences(located));
-  const dataset = Object.fromEntries(
-    Object.entries(located).map(([k, v]) => [k, v.map((x) => x.record)]),
-  ) as unknown as Dataset;
+  const research = Object.fromEntries(Object.entries(located).map(([k, v]) => [k, v.map((x) => x.record)])) as unknown as Omit<Dataset, 'guides' | 'links'>;
+  const ids = (xs: { id: string }[]) => new Set(xs.map((x) => x.id));
+  const guides = inspectGuides(dir, {
+    barriers: ids(research.barriers),
+    solutions: ids(research.solutions),
+    agencies: ids(research.agencies),
+    agencyUrls: new Set(research.agencies.map((a) => a.url)),
+  });
+  problems.push(...guides.problems);
+  const dataset: Dataset = { ...research, guides: guides.guides, links: guides.links };
   problems.push(...checkCoverage(dataset));
   const all = (Object.entries(located) as [DataKind, Located<unknown>[]][]).flatMap(([kind, xs]) => xs.map((x) => ({ kind, file: x.file, record: x.record as Record<string, unknown> })));
   return { dataset, problems, located: all };
@@ -225,6 +237,14 @@ export class Knowledge {
   citation(cite: { source: string; section: string }, lang: Lang = 'en'): string {
     const s = this.sourceById.get(cite.source);
     return `${s ? tr(s, 'short', lang) : cite.source}, ${cite.section}`;
+  }
+
+  /**
+   * The country a finding is tied to (its own, or its source's), and whether it names that country's own bodies
+   * and so is advice for that country's SMEs only.
+   */
+  countryOf(record: { country?: string; countryOnly?: true; cite: { source: string } }): { country?: string; only: boolean } {
+    return { country: record.country ?? this.sourceById.get(record.cite.source)?.country, only: record.countryOnly === true };
   }
 
   /** The language a source is written in (English when unknown). */

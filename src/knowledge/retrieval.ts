@@ -8,6 +8,8 @@ import { englishTerms } from './glossary.js';
 import { textOf } from './localize.js';
 import type { Dataset } from './dataset.js';
 import type { Agency, Barrier, Insight, RootCause, Solution, Topic } from './schema.js';
+import { GuideIndex } from './guide-index.js';
+import { TermIndex } from './bm25.js';
 
 export interface Scored<T> {
   item: T;
@@ -101,47 +103,6 @@ function interleave<T>(national: T[], eu: T[]): T[] {
   return out;
 }
 
-/** BM25 over one language's stemmed text of the documents (documents without it score 0). */
-class TermIndex {
-  private readonly postings = new Map<string, { doc: number; tf: number }[]>();
-  private lengths = new Float64Array(0);
-  private readonly added: { doc: number; terms: string[] }[] = [];
-  private avgLength = 1;
-  private count = 0;
-
-  add(doc: number, terms: string[]): void {
-    this.added.push({ doc, terms });
-  }
-
-  finish(docs: number): void {
-    this.lengths = new Float64Array(docs);
-    for (const { doc, terms } of this.added) {
-      this.lengths[doc] = terms.length;
-      const tf = new Map<string, number>();
-      for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
-      for (const [term, n] of tf) {
-        const list = this.postings.get(term);
-        if (list) list.push({ doc, tf: n });
-        else this.postings.set(term, [{ doc, tf: n }]);
-      }
-    }
-    this.count = this.added.length;
-    this.avgLength = this.added.reduce((a, x) => a + x.terms.length, 0) / Math.max(1, this.count);
-  }
-
-  bm25(terms: string[]): Float64Array {
-    const scores = new Float64Array(this.lengths.length);
-    for (const term of new Set(terms)) {
-      const list = this.postings.get(term);
-      if (!list) continue;
-      // The idf of natural's TfIdf (as the English index uses): 1 + ln(N / (1 + df)).
-      const idf = Math.max(0, 1 + Math.log(this.count / (1 + list.length)));
-      for (const { doc, tf } of list) scores[doc]! += (idf * (tf * (K1 + 1))) / (tf + K1 * (1 - B + (B * this.lengths[doc]!) / this.avgLength));
-    }
-    return scores;
-  }
-}
-
 export class RetrievalIndex {
   private readonly docs: Doc[] = [];
   private readonly tfidf = new TfIdf();
@@ -159,7 +120,11 @@ export class RetrievalIndex {
    */
   private readonly translated = { de: new TermIndex(), sv: new TermIndex() };
 
+  /** The practical guides, found by their text and specialist terms. */
+  readonly guides: GuideIndex;
+
   constructor(data: Dataset) {
+    this.guides = new GuideIndex(data.guides);
     for (const item of data.barriers) this.docs.push({ kind: 'barrier', item });
     for (const item of data.solutions) this.docs.push({ kind: 'solution', item });
     for (const item of data.agencies) this.docs.push({ kind: 'agency', item });

@@ -51,6 +51,16 @@ export const HttpsUrl = z
   .url()
   .refine((u) => u.startsWith('https://'), 'must be an https:// URL');
 
+/** ISO 3166-1 alpha-2, or "EU" for EU-wide agencies. */
+export const Scope = z.string().regex(/^(EU|[A-Z]{2})$/, 'scope is "EU" or an ISO 3166-1 alpha-2 country code');
+
+/**
+ * Findings tied to one country: `country` is where they were found (the source's country unless the record says
+ * otherwise); others see them labelled with it. `countryOnly` marks advice that names that country's own bodies or
+ * schemes ("Use Swedish Customs (Tullen)"): it reaches only that country's SMEs.
+ */
+const CountryTie = { country: Scope.optional(), countryOnly: z.literal(true).optional() };
+
 export const Source = z.strictObject({
   id: Id,
   /** File name under ../shared/seeds/ */
@@ -62,6 +72,8 @@ export const Source = z.strictObject({
   year: z.number().int().min(1990).max(2030),
   lang: z.enum(['en', 'de', 'sv']),
   sections: z.array(z.string().min(1)).min(1),
+  /** The country whose SMEs the document studied, when it is one (its findings are labelled with it). */
+  country: Scope.optional(),
   /** The one-line citation in German and Swedish (the title stays the document's own). */
   i18n: translations({ short: z.string().min(1).max(80) }),
 });
@@ -97,6 +109,7 @@ export const Barrier = z.strictObject({
   heading: BarrierHeading,
   topics: z.array(Topic).min(1),
   sectors: z.array(z.string().min(1)).optional(),
+  ...CountryTie,
   cite: Citation,
   i18n: translations({ text: Words, detail: Words.optional() }),
 });
@@ -121,13 +134,12 @@ export const Solution = z.strictObject({
   rootCauses: z.array(Id),
   actors: z.array(Actor).min(1),
   topics: z.array(Topic).min(1),
+  ...CountryTie,
   cite: Citation,
   i18n: translations({ text: Words, detail: Words.optional() }),
 });
 export type Solution = z.infer<typeof Solution>;
 
-/** ISO 3166-1 alpha-2, or "EU" for EU-wide agencies. */
-export const Scope = z.string().regex(/^(EU|[A-Z]{2})$/, 'scope is "EU" or an ISO 3166-1 alpha-2 country code');
 
 export const Agency = z.strictObject({
   id: Id,
@@ -140,6 +152,11 @@ export const Agency = z.strictObject({
   offers: z.string().min(1),
   /** "verified"/"likely" as in ../shared/agencies.json; "official" for an address added here and listed in test/knowledge/reviewed-urls.test.ts. */
   verification: z.enum(['verified', 'likely', 'official']),
+  /**
+   * It serves firms of its own country in foreign markets (chambers abroad, trade offices): shown for a target market
+   * to SMEs from its scope ("in Switzerland: the German chambers abroad").
+   */
+  abroad: z.literal(true).optional(),
   /** What it offers, in German and Swedish (the name stays as the agency calls itself). */
   i18n: translations({ offers: Words }),
 });

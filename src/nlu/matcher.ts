@@ -10,8 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { SoftmaxClassifier, type SerializedModel, type TrainingOptions } from './classifier.js';
 import { EntityExtractor, type Entity } from './entities.js';
 import { DEFAULT_FEATURES, featuresOfStems, featurize, wordStems, type FeatureOptions } from './features.js';
-import { INTENTS, examplesOf, isDomainIntent, loadIntentFiles, type Example, type IntentFile, type IntentName } from './intents.js';
+import { INTENTS, IntentDataError, examplesOf, isDomainIntent, loadIntentFiles, type Example, type IntentFile, type IntentName } from './intents.js';
 import { LANGS, type Lang } from '../common/lang.js';
+import { TOPICS, type Topic } from '../common/topics.js';
+import { TermSpotter } from '../common/terms.js';
+import { foreignLanguage } from './foreign.js';
 
 export interface Classification {
   text: string;
@@ -20,6 +23,8 @@ export interface Classification {
   lang: Lang;
   alternatives: { intent: IntentName; confidence: number }[];
   entities: Entity[];
+  /** The topic of the trade, tax, customs, certification or export terms the text names ("EORI", "Zolltarif"), if any. */
+  termTopic?: Topic;
 }
 
 export type Decision = 'answer' | 'clarify' | 'reject';
@@ -135,6 +140,18 @@ export interface MatcherOptions {
   /** Feature and training settings (experiments; production uses the defaults). */
   features?: FeatureOptions;
   training?: TrainingOptions;
+  /** Further domain terms with their topic (the guides' terms), beside intents/entities/domain-terms.json. */
+  domainTerms?: readonly { term: string; topic: Topic }[];
+}
+
+const DomainTermsSchema = z.strictObject({ note: z.string().optional(), topics: z.partialRecord(z.enum(TOPICS), z.array(z.string().min(2)).min(1)) });
+
+/** intents/entities/domain-terms.json: words that make a question in scope whatever the classifier says. */
+export function loadDomainTerms(intentsDir: string): { term: string; topic: Topic }[] {
+  const file = path.join(intentsDir, 'entities', 'domain-terms.json');
+  const parsed = DomainTermsSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new IntentDataError(`${file}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  return Object.entries(parsed.data.topics).flatMap(([topic, terms]) => (terms ?? []).map((term) => ({ term, topic: topic as Topic })));
 }
 
 export class Matcher {
@@ -147,6 +164,7 @@ export class Matcher {
   private readonly languages: LanguageIdentifier;
   private readonly features: FeatureOptions;
   readonly entities: EntityExtractor;
+  private readonly terms: TermSpotter<Topic>;
 
   constructor(options: MatcherOptions & { files?: IntentFile[] }) {
     const files = options.files ?? loadIntentFiles(options.intentsDir);
@@ -172,6 +190,7 @@ export class Matcher {
       if (cacheFile) writeCachedModel(cacheFile, this.model);
     }
     this.entities = options.entities ?? EntityExtractor.load(options.intentsDir);
+    this.terms = new TermSpotter([...loadDomainTerms(options.intentsDir), ...(options.domainTerms ?? [])].map((t) => ({ term: t.term, payload: t.topic })));
     const stored = options.calibration ? undefined : readCalibration(options.intentsDir);
     this.calibration = options.calibration ?? stored ?? DEFAULT_CALIBRATION;
     this.calibrationStale = stored ? stored.intentsHash !== intentsHash : !options.calibration;
@@ -196,8 +215,37 @@ export class Matcher {
     return { lang, ranked: this.model.predict(featuresOfStems(stems, this.features)), known };
   }
 
-  /** Detects the language (among en, de, sv), the intent with calibrated confidence, alternatives and entities. */
+  /** The language code of a message clearly in a language other than en/de/sv (fr, es, nl…), else undefined. */
+  foreignLanguage(rawText: string): string | undefined {
+    return foreignLanguage(bounded(rawText));
+  }
+
+  /** The topic whose domain terms the text names most (longer terms count more), if any. */
+  termTopic(text: string): Topic | undefined {
+    const votes = new Map<Topic, number>();
+    for (const hit of this.terms.find(text)) votes.set(hit.payload, (votes.get(hit.payload) ?? 0) + hit.words);
+    return [...votes].sort((a, b) => b[1] - a[1])[0]?.[0];
+  }
+
+  /**
+   * Detects the language (among en, de, sv), the intent with calibrated confidence, alternatives and entities. A
+   * question that names a trade, tax, customs, certification or export term is never out of scope, never "help":
+   * it goes to that term's topic (or, when the classifier's top two topics include it, to that one without asking).
+   */
   classify(rawText: string, hint?: Lang): Classification {
+    const c = this.classifyWords(rawText, hint);
+    const termTopic = this.termTopic(bounded(rawText));
+    if (!termTopic) return c;
+    const overridable = c.intent === 'out_of_scope' || c.intent === 'help' || c.intent === 'greeting';
+    if (overridable || (isDomainIntent(c.intent) && c.intent !== termTopic && c.alternatives[0]?.intent === termTopic)) {
+      const own = c.intent === termTopic ? c.confidence : (c.alternatives.find((a) => a.intent === termTopic)?.confidence ?? 0);
+      const alternatives = [{ intent: c.intent, confidence: c.confidence }, ...c.alternatives].filter((a) => a.intent !== termTopic && a.intent !== 'out_of_scope').slice(0, 3);
+      return { ...c, intent: termTopic, confidence: Math.max(own, this.calibration.answerThreshold), alternatives, termTopic };
+    }
+    return { ...c, termTopic };
+  }
+
+  private classifyWords(rawText: string, hint?: Lang): Classification {
     const { lang, ranked, known } = this.analyse(rawText, hint);
     const entities = this.entities.extract(bounded(rawText));
     const top = ranked[0];
@@ -222,6 +270,8 @@ export class Matcher {
   /** Answer, ask which of the top two was meant, or say it is out of scope. */
   decide(c: Classification): Decision {
     if (c.intent === 'out_of_scope') return 'reject';
+    // The terms named decide between close topics: "EORI" is customs, whatever else the question says.
+    if (c.termTopic !== undefined && c.termTopic === c.intent) return 'answer';
     const second = c.alternatives[0];
     if (second && isDomainIntent(c.intent) && isDomainIntent(second.intent) && c.confidence - second.confidence < this.calibration.clarifyGap) {
       return 'clarify';

@@ -3,6 +3,7 @@ import { TOPICS } from '../common/topics.js';
 import { formatProblem, inspectDataset, topicCounts } from '../knowledge/dataset.js';
 import { checkTranslations, readGlossary } from '../knowledge/translations.js';
 import { DATA_KINDS } from '../knowledge/schema.js';
+import { guideCoverage } from '../knowledge/guides.js';
 
 /** Where the dataset lives (from the validated configuration). */
 export interface DataPaths {
@@ -22,6 +23,12 @@ export function dataCheck(config: DataPaths): void {
   const scopes = new Map<string, number>();
   for (const a of dataset.agencies) scopes.set(a.scope, (scopes.get(a.scope) ?? 0) + 1);
   console.log(`\n  agencies by scope: ${[...scopes].sort().map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(`\n  guides ${dataset.guides.length}, confirmed links ${dataset.links.length}`);
+  console.log(`  ${'topic'.padEnd(18)} guides  needs`);
+  for (const c of guideCoverage(dataset.guides)) {
+    console.log(`  ${c.topic.padEnd(18)} ${String(c.guides).padStart(6)}  ${c.needs.join(', ') || '-'}`);
+    if (c.countries.size) console.log(`  ${''.padEnd(18)} ${''.padStart(6)}  national variants: ${[...c.countries].sort().map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  }
   const { de, sv } = translations.counts;
   console.log(`  records in German ${de.done} of ${de.of}, in Swedish ${sv.done} of ${sv.of} (English ${de.of} of ${de.of})`);
   if (problems.length) {

@@ -6,18 +6,26 @@ import { eachJsonLine } from '../common/jsonl.js';
 import { crossValidate, decideIntent, evaluateHeldOut, fitCalibration, missedTargets, score, type Scores } from '../nlu/evaluation.js';
 import { INTENTS, loadIntentFiles } from '../nlu/intents.js';
 import { Matcher, calibrationFile, hashIntents } from '../nlu/matcher.js';
+import { loadDataset } from '../knowledge/dataset.js';
+import { guideTerms } from '../knowledge/guide-index.js';
 
 /** The paths the tools read (from the validated configuration). */
 export interface NluPaths {
   INTENTS_DIR: string;
   MODEL_CACHE_DIR: string;
+  KNOWLEDGE_DIR: string;
+}
+
+/** The guides' terms, as the running advisor gives them to its matcher (a question naming one is in scope). */
+function domainTerms(config: NluPaths) {
+  return guideTerms(loadDataset(config.KNOWLEDGE_DIR).guides);
 }
 
 const ClassifyInput = z.strictObject({ text: z.string(), lang: z.enum(LANGS).optional() });
 
 /** `classify`: {"text","lang"?} lines in, one classification line out per line. */
 export async function classify(config: NluPaths): Promise<void> {
-  const matcher = new Matcher({ intentsDir: config.INTENTS_DIR, cacheDir: config.MODEL_CACHE_DIR });
+  const matcher = new Matcher({ intentsDir: config.INTENTS_DIR, cacheDir: config.MODEL_CACHE_DIR, domainTerms: domainTerms(config) });
   await eachJsonLine(ClassifyInput, '{"text":"...","lang":"de"} (lang optional: en, de or sv)', async (input) => {
     const c = matcher.classify(input.text, input.lang);
     return { text: c.text, intent: c.intent, confidence: c.confidence, lang: c.lang, alternatives: c.alternatives, entities: c.entities };
@@ -56,7 +64,7 @@ export async function evaluate(config: NluPaths, args: string[]): Promise<void> 
     fs.writeFileSync(calibrationFile(config.INTENTS_DIR), `${JSON.stringify(calibration, null, 2)}\n`);
     console.log(`\nwrote ${calibrationFile(config.INTENTS_DIR)}`);
   }
-  const matcher = new Matcher({ intentsDir: config.INTENTS_DIR, calibration });
+  const matcher = new Matcher({ intentsDir: config.INTENTS_DIR, calibration, domainTerms: domainTerms(config) });
   const held = evaluateHeldOut(matcher, config.INTENTS_DIR);
   printScores('held-out set (intents/heldout, never trained on)', held);
   const missed = missedTargets(held);

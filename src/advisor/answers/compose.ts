@@ -1,10 +1,20 @@
-/** Answers to domain questions, composed from dataset retrieval for the user's own words. */
+/**
+ * Answers to domain questions. The best-matching practical guide comes first: the direct answer, its steps, and the
+ * responsible body for the user's country (or for the target market, where that decides). Then, only where they
+ * fit, at most two findings of the research dataset with their source: barriers, and solutions an SME can act on.
+ * Advice whose actor is a government or a cluster manager is not given to an SME as advice (it appears, labelled,
+ * under "more"); a finding tied to one country is shown only to that country's SMEs or labelled with the country.
+ * Agencies come from both sides: the home country's, those that serve its firms in the target market, and EU-wide.
+ */
 import { countryName } from '../../common/countries.js';
 import type { Lang } from '../../common/lang.js';
 import type { Topic } from '../../common/topics.js';
-import type { Button, Message } from '../../core/message.js';
 import { citationIn } from '../../core/cite.js';
+import { formatDate } from '../../core/format.js';
+import type { Button, Link, Message } from '../../core/message.js';
 import type { Knowledge } from '../../knowledge/dataset.js';
+import type { GuideMatch } from '../../knowledge/guide-index.js';
+import type { Guide, GuideVariant } from '../../knowledge/guide-schema.js';
 import { tr } from '../../knowledge/localize.js';
 import type { RetrievalIndex, Scored } from '../../knowledge/retrieval.js';
 import type { Agency, Barrier, Solution } from '../../knowledge/schema.js';
@@ -14,18 +24,33 @@ import { answersMessages } from './messages.js';
 /** The button that starts a 5-Whys analysis from an answer's top barrier (handled by the whys feature). */
 const WHYS_START = 'whys.start';
 
-/** What one page of an answer shows; "more" shows the next page. */
+/** What one research page shows; "more" shows the next one. */
 const PAGE = { barriers: 2, solutions: 3, agencies: 3 };
+/** Findings shown under a guide: the guide is the answer, the research its backbone. */
+const RESEARCH_UNDER_GUIDE = 2;
+/** Official pages linked under a guide. */
+const GUIDE_LINKS = 3;
 
 export interface AnswerRequest {
   question: string;
   topic: Topic;
   lang: Lang;
-  country?: string;
+  /** The user's home country (stated in the question, or from the profile). */
+  home?: string;
+  /** Countries named in the question that are not the home country. */
+  targets: string[];
   sector?: string;
   entities: Entity[];
   /** 0 for the first answer, 1 for the first "more", … */
   page: number;
+}
+
+export interface ComposedAnswer {
+  message: Message;
+  /** The guide answered with, if any. */
+  guide?: Guide;
+  /** The guide's body depends on the home country, which is unknown: ask for it. */
+  needsHome: boolean;
 }
 
 export const ANSWER_ACTIONS = { more: 'answers.more', ask: 'answers.ask' } as const;
@@ -40,41 +65,181 @@ function uniqueByText<T extends { text: string }>(xs: Scored<T>[]): Scored<T>[] 
   });
 }
 
+/** Advice an SME can act on itself (possibly with a consultant), not a programme only a government or cluster runs. */
+export const smeActionable = (s: Solution): boolean => s.actors.includes('sme') || s.actors.includes('consultant');
+
+/** The guides for a question, best first. */
+export function guidesFor(req: Pick<AnswerRequest, 'question' | 'lang' | 'topic' | 'targets'>, index: RetrievalIndex): GuideMatch[] {
+  return index.guides.search(req.question, req.lang, req.topic, req.targets);
+}
+
+/** The variant of a guide for this user: by home country or by target market, as the guide says. */
+export function variantFor(g: Guide, home: string | undefined, targets: readonly string[]): { variant: GuideVariant; country: string } | undefined {
+  const countries = g.variantBy === 'home' ? (home ? [home] : []) : targets;
+  for (const c of countries) {
+    const variant = g.variants.find((v) => v.countries.includes(c));
+    if (variant) return { variant, country: c };
+  }
+  return undefined;
+}
+
 /** Composes an answer page; undefined when "more" has nothing left to show. */
-export function composeAnswer(req: AnswerRequest, k: Knowledge, index: RetrievalIndex): Message | undefined {
-  const t = answersMessages(req.lang);
-  // Certifications and sectors are strong retrieval terms: "ISO 9001 for car makers" and "CE marking" must differ.
+export function composeAnswer(req: AnswerRequest, k: Knowledge, index: RetrievalIndex): ComposedAnswer | undefined {
+  const guides = guidesFor(req, index);
+  const research = searchResearch(req, k, index);
+  if (req.page < guides.length) return guideAnswer(req, guides[req.page]!.guide, research, k);
+  if (req.page === 0) return { message: noGuideAnswer(req, research, k), needsHome: false };
+  const message = researchPage(req, research, req.page - guides.length, k);
+  return message ? { message, needsHome: false } : undefined;
+}
+
+interface Research {
+  barriers: Scored<Barrier>[];
+  solutions: Scored<Solution>[];
+  /** Government or cluster programmes: shown labelled, never as the SME's own to-do. */
+  policy: Scored<Solution>[];
+  agencies: Scored<Agency>[];
+  insights: ReturnType<RetrievalIndex['search']>['insights'];
+}
+
+/** The research findings for the question, without what is not for this user (another country's own bodies). */
+function searchResearch(req: AnswerRequest, k: Knowledge, index: RetrievalIndex): Research {
   const extra = [req.sector, ...req.entities.filter((e) => e.type !== 'country').map((e) => e.value)].filter(Boolean).join(' ');
   // Country names select agencies; as search words they would only match texts that happen to name that country.
   const question = req.entities.filter((e) => e.type === 'country').reduce((q, e) => q.split(e.text).join(' '), req.question);
-  const limit = (req.page + 1) * 3 + 3;
-  const r = index.search({ text: `${question} ${extra}`, lang: req.lang, topic: req.topic, country: req.country, limit });
-  const slice = <T>(xs: Scored<T>[], n: number) => xs.slice(req.page * n, req.page * n + n).map((x) => x.item);
-  // The focus group lists some barriers twice (voted "most important", then analysed as "critical"): show each once.
-  const allBarriers = uniqueByText(r.barriers);
-  const allSolutions = uniqueByText(r.solutions);
-  const barriers: Barrier[] = slice(allBarriers, PAGE.barriers);
-  const solutions: Solution[] = slice(allSolutions, PAGE.solutions);
-  const agencies: Agency[] = slice(r.agencies, PAGE.agencies);
-  if (barriers.length + solutions.length + agencies.length === 0) return undefined;
+  const r = index.search({ text: `${question} ${extra}`, lang: req.lang, topic: req.topic, country: req.home, limit: 40 });
+  const forUser = <T extends { country?: string; countryOnly?: true; cite: { source: string } }>(x: Scored<T>) => {
+    const tie = k.countryOf(x.item);
+    return !tie.only || tie.country === req.home;
+  };
+  const solutions = uniqueByText(r.solutions).filter(forUser);
+  return {
+    barriers: uniqueByText(r.barriers).filter(forUser),
+    solutions: solutions.filter((s) => smeActionable(s.item)),
+    policy: solutions.filter((s) => !smeActionable(s.item)),
+    agencies: r.agencies,
+    insights: r.insights,
+  };
+}
 
-  const where = req.country ? t.inCountry(countryName(req.country, req.lang)) : t.euWide;
-  const lines: string[] = [`**${t.topics[req.topic]}${req.page > 0 ? ` ${t.more}` : ''}**`];
+/** A finding's text, labelled with its country when it was found elsewhere than the user's home ("In Sweden: …"). */
+function findingText(k: Knowledge, x: Barrier | Solution, req: AnswerRequest): string {
+  const t = answersMessages(req.lang);
+  const { country } = k.countryOf(x);
+  const text = tr(x, 'text', req.lang);
+  return country && country !== req.home ? `${t.foundIn(countryName(country, req.lang))} ${text}` : text;
+}
+
+/** The agencies for this user: home country first, then those serving its firms in the target market, then EU-wide. */
+function agencyLines(req: AnswerRequest, k: Knowledge, research: Research, also: readonly string[] = []): { lines: string[]; links: Link[] } {
+  const t = answersMessages(req.lang);
   const lang = req.lang;
-  if (barriers.length) lines.push(`${t.blocks}\n${barriers.map((b) => `• ${tr(b, 'text', lang)}`).join('\n')}`);
-  if (solutions.length) lines.push(`${t.helps}\n${solutions.map((s) => `• ${tr(s, 'text', lang)}`).join('\n')}`);
-  if (agencies.length) lines.push(`${t.whoCanHelp(where)}\n${agencies.map((a) => `• ${a.name}: ${tr(a, 'offers', lang)}`).join('\n')}`);
-  if (req.page > 0) {
-    const insight = r.insights[req.page - 1]?.item;
-    if (insight) lines.push(t.worthKnowing(tr(insight, 'title', lang), tr(insight, 'text', lang)));
+  const byId = new Map(k.data.agencies.map((a) => [a.id, a]));
+  const picked: { agency: Agency; where?: string }[] = also.flatMap((id) => (byId.get(id) ? [{ agency: byId.get(id)! }] : []));
+  const has = (a: Agency) => picked.some((p) => p.agency.id === a.id);
+  // An agency that works abroad (the chambers abroad) is shown for the target market, labelled with it.
+  const national = research.agencies.filter((a) => a.item.scope === req.home && !has(a.item) && !(a.item.abroad && req.targets.length > 0)).slice(0, 2);
+  picked.push(...national.map((a) => ({ agency: a.item })));
+  if (req.home) {
+    for (const target of req.targets.slice(0, 1)) {
+      const abroad = k.data.agencies.find((a) => a.scope === req.home && a.abroad && a.topics.includes(req.topic)) ?? k.data.agencies.find((a) => a.scope === req.home && a.abroad);
+      if (abroad && !has(abroad)) picked.push({ agency: abroad, where: countryName(target, lang) });
+    }
   }
-  const cited = [...barriers, ...solutions].slice(0, 2).map((x) => citationIn(k, x, lang));
-  const buttons: Button[] = [];
+  const eu = research.agencies.find((a) => a.item.scope === 'EU' && !has(a.item));
+  if (eu) picked.push({ agency: eu.item });
+  const shown = picked.slice(0, 4);
+  return {
+    lines: shown.map(({ agency, where }) => `• ${where ? t.inTarget(where) : ''}${agency.name}: ${tr(agency, 'offers', lang)}`),
+    links: shown.map(({ agency }) => ({ label: agency.name, url: agency.url })),
+  };
+}
+
+function uniqueLinks(links: Link[]): Link[] {
+  const seen = new Set<string>();
+  return links.filter((l) => (seen.has(l.url) ? false : (seen.add(l.url), true)));
+}
+
+function guideAnswer(req: AnswerRequest, g: Guide, research: Research, k: Knowledge): ComposedAnswer {
+  const t = answersMessages(req.lang);
+  const lang = req.lang;
+  const text = g[lang];
+  const chosen = variantFor(g, req.home, req.targets);
+  const lines: string[] = [`**${text.title}**`, text.answer];
+  const steps = [...text.steps, ...(chosen?.variant[lang].steps ?? [])];
+  lines.push(`${t.steps}\n${steps.map((s, i) => `${i + 1}. ${s}`).join('\n')}`);
+  const where = chosen ? `${t.whereIn(countryName(chosen.country, lang))} ${chosen.variant[lang].where}` : `${t.where} ${text.where}`;
+  lines.push(where);
+  if (text.cost) lines.push(`${t.cost} ${text.cost}`);
+  lines.push(`${t.mistakes}\n${text.mistakes.map((m) => `• ${m}`).join('\n')}`);
+
+  // The research behind the guide, where it fits: its own barriers and SME-actionable solutions, best match first.
+  const rank = new Map<string, number>([...research.barriers, ...research.solutions].map((x) => [x.item.id, x.score]));
+  const own = <T extends Barrier | Solution>(ids: string[], pick: (id: string) => T | undefined, ok: (x: T) => boolean) =>
+    ids
+      .map(pick)
+      .filter((x): x is T => x !== undefined && ok(x))
+      .sort((a, b) => (rank.get(b.id) ?? 0) - (rank.get(a.id) ?? 0));
+  const forUser = (x: Barrier | Solution) => {
+    const tie = k.countryOf(x);
+    return !tie.only || tie.country === req.home;
+  };
+  const barrier = own(g.barriers, (id) => k.barrierById.get(id), forUser)[0];
+  const solution = own(g.solutions, (id) => k.solutionById.get(id), (s) => forUser(s) && smeActionable(s))[0];
+  const findings = [barrier, solution].filter((x): x is Barrier | Solution => x !== undefined).slice(0, RESEARCH_UNDER_GUIDE);
+  if (findings.length) lines.push(`${t.research}\n${findings.map((x) => `• ${findingText(k, x, req)} (${citationIn(k, x, lang)})`).join('\n')}`);
+
+  const agencies = agencyLines(req, k, research, chosen?.variant.agencies ?? []);
+  if (agencies.lines.length) lines.push(`${t.whoCanHelp}\n${agencies.lines.join('\n')}`);
+  // The official pages: this country's first, then the general ones; three are enough to act on.
+  const pages = uniqueLinks([...(chosen?.variant.sources ?? []), ...g.sources].map((l) => ({ label: l.title, url: l.url }))).slice(0, GUIDE_LINKS);
+  const links = uniqueLinks([...pages, ...agencies.links]);
+  const buttons: Button[] = [{ label: t.moreButton, action: { id: ANSWER_ACTIONS.more, value: String(req.page + 1) } }];
+  if (barrier) buttons.push({ label: t.rootCauseButton, action: { id: WHYS_START, value: barrier.id } });
+  return {
+    message: { text: lines.join('\n'), links, context: t.checked(formatDate(g.checked, lang)), buttons },
+    guide: g,
+    needsHome: g.variantBy === 'home' && g.variants.length > 0 && !req.home,
+  };
+}
+
+/** No guide fits: say so honestly, give what the research has on it, and the body best placed to ask. */
+function noGuideAnswer(req: AnswerRequest, research: Research, k: Knowledge): Message {
+  const t = answersMessages(req.lang);
+  const lang = req.lang;
+  const lines = [`**${t.topics[req.topic]}**`, t.noGuide];
+  const findings = [research.barriers[0]?.item, research.solutions[0]?.item].filter((x): x is Barrier | Solution => x !== undefined);
+  if (findings.length) lines.push(`${t.research}\n${findings.map((x) => `• ${findingText(k, x, req)} (${citationIn(k, x, lang)})`).join('\n')}`);
+  const agencies = agencyLines(req, k, research);
+  if (agencies.lines.length) lines.push(`${t.askThem}\n${agencies.lines.join('\n')}`);
+  const barrier = research.barriers[0]?.item;
+  const buttons: Button[] = [{ label: t.moreButton, action: { id: ANSWER_ACTIONS.more, value: '1' } }];
+  if (barrier) buttons.push({ label: t.rootCauseButton, action: { id: WHYS_START, value: barrier.id } });
+  return { text: lines.join('\n'), links: agencies.links, buttons };
+}
+
+/** A page of "more" after the guides: further findings, what policy or a cluster can do, and more agencies. */
+function researchPage(req: AnswerRequest, r: Research, page: number, k: Knowledge): Message | undefined {
+  const t = answersMessages(req.lang);
+  const lang = req.lang;
+  const slice = <T>(xs: Scored<T>[], n: number) => xs.slice(page * n, page * n + n).map((x) => x.item);
+  const barriers = slice(r.barriers, PAGE.barriers);
+  const solutions = slice(r.solutions, PAGE.solutions);
+  const policy = slice(r.policy, 2);
+  const agencies = slice(r.agencies, PAGE.agencies);
+  if (barriers.length + solutions.length + policy.length + agencies.length === 0) return undefined;
+  const where = req.home ? t.inCountry(countryName(req.home, lang)) : t.euWide;
+  const lines: string[] = [`**${t.topics[req.topic]} ${t.more}**`];
+  if (barriers.length) lines.push(`${t.blocks}\n${barriers.map((b) => `• ${findingText(k, b, req)}`).join('\n')}`);
+  if (solutions.length) lines.push(`${t.helps}\n${solutions.map((s) => `• ${findingText(k, s, req)}`).join('\n')}`);
+  if (policy.length) lines.push(`${t.policy}\n${policy.map((s) => `• ${findingText(k, s, req)}`).join('\n')}`);
+  if (agencies.length) lines.push(`${t.whoCanHelpIn(where)}\n${agencies.map((a) => `• ${a.name}: ${tr(a, 'offers', lang)}`).join('\n')}`);
+  const insight = r.insights[page]?.item;
+  if (insight) lines.push(t.worthKnowing(tr(insight, 'title', lang), tr(insight, 'text', lang)));
+  const cited = [...barriers, ...solutions, ...policy].slice(0, 3).map((x) => citationIn(k, x, lang));
   const hasMore =
-    allBarriers.length > (req.page + 1) * PAGE.barriers ||
-    allSolutions.length > (req.page + 1) * PAGE.solutions ||
-    r.agencies.length > (req.page + 1) * PAGE.agencies;
-  if (hasMore) buttons.push({ label: t.moreButton, action: { id: ANSWER_ACTIONS.more, value: String(req.page + 1) } });
+    r.barriers.length > (page + 1) * PAGE.barriers || r.solutions.length > (page + 1) * PAGE.solutions || r.policy.length > (page + 1) * 2 || r.agencies.length > (page + 1) * PAGE.agencies;
+  const buttons: Button[] = hasMore ? [{ label: t.moreButton, action: { id: ANSWER_ACTIONS.more, value: String(req.page + 1) } }] : [];
   const top = barriers[0];
   if (top) buttons.push({ label: t.rootCauseButton, action: { id: WHYS_START, value: top.id } });
   return {

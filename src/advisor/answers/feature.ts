@@ -16,7 +16,9 @@ import { ownerPrefix } from '../../store/store.js';
 import { patchProfile, readProfile } from '../profile/model.js';
 import { countryQuestion, sectorQuestion } from '../profile/feature.js';
 import type { Entity } from '../../nlu/entities.js';
-import { composeAnswer } from './compose.js';
+import { composeAnswer, guidesFor } from './compose.js';
+import { homeAndTargets } from '../../nlu/home.js';
+import { countryName } from '../../common/countries.js';
 import { answersMessages as m } from './messages.js';
 
 const ANSWERS = 'answers';
@@ -28,7 +30,9 @@ const LastAnswer = z.object({
   question: z.string(),
   topic: z.enum(TOPICS),
   lang: z.enum(['en', 'de', 'sv']),
+  /** The home country the answer was for (stated or from the profile). */
   country: z.string().optional(),
+  targets: z.array(z.string()).default([]),
   entities: z.array(EntityJson),
   page: z.number().int().min(0),
 });
@@ -46,13 +50,25 @@ interface Question {
 async function answer(ctx: TurnContext, q: Question): Promise<void> {
   const t = m(ctx.lang);
   const profile = await readProfile(ctx.ports.store, ctx.userKey, ctx.now);
-  const country = q.entities.find((e) => e.type === 'country')?.value ?? profile.country;
+  // A country named in the question is a target market, unless the user says it is theirs.
+  const { home: stated, targets } = homeAndTargets(q.question, q.entities);
+  const home = stated ?? profile.country;
   const sector = q.entities.find((e) => e.type === 'sector')?.value ?? profile.sector;
-  const reply = composeAnswer({ ...q, country, sector, page: 0 }, ctx.ports.knowledge, ctx.ports.retrieval);
+  const request = { ...q, home, targets, sector, page: 0 };
+  const guide = guidesFor(request, ctx.ports.retrieval)[0]?.guide;
+  // The body to go to depends on where the company is, which is unknown: ask once, then answer at once.
+  if (guide && !home && !profile.askedCountry && guide.variantBy === 'home' && guide.variants.length > 0) {
+    await patchProfile(ctx.ports.store, ctx.userKey, { askedCountry: true, pending: { text: q.question, at: ctx.now.toISOString() } }, ctx.now);
+    const ask = countryQuestion(ctx.lang);
+    return void (await ctx.say({ ...ask, text: t.askHome(guide[ctx.lang].title) }));
+  }
+  if (stated && stated !== profile.country) await patchProfile(ctx.ports.store, ctx.userKey, { country: stated, askedCountry: true }, ctx.now);
+  const reply = composeAnswer(request, ctx.ports.knowledge, ctx.ports.retrieval);
   if (!reply) return void (await ctx.say({ text: t.nothingOn(t.topics[q.topic]) }));
-  await lastAnswers.put(ctx.ports.store, ctx.sessionKey, { ...q, country, page: 0 }, expiry(ctx.now));
-  await ctx.say(reply);
-  if (!country && !profile.askedCountry) {
+  await lastAnswers.put(ctx.ports.store, ctx.sessionKey, { question: q.question, topic: q.topic, lang: q.lang, entities: q.entities, country: home, targets, page: 0 }, expiry(ctx.now));
+  await ctx.say(reply.message);
+  if (stated && stated !== profile.country) await ctx.say({ text: t.homeNoted(countryName(stated, ctx.lang)) });
+  if (!home && !profile.askedCountry) {
     await patchProfile(ctx.ports.store, ctx.userKey, { askedCountry: true }, ctx.now);
     await ctx.say(countryQuestion(ctx.lang));
   } else if (!sector && !profile.askedSector && profile.askedCountry) {
@@ -66,10 +82,10 @@ async function more(ctx: TurnContext): Promise<void> {
   const last = await lastAnswers.get(ctx.ports.store, ctx.sessionKey);
   if (!last) return void (await ctx.say({ text: t.nothingMore }));
   const page = last.page + 1;
-  const reply = composeAnswer({ ...last, sector: undefined, page }, ctx.ports.knowledge, ctx.ports.retrieval);
+  const reply = composeAnswer({ ...last, home: last.country, sector: undefined, page }, ctx.ports.knowledge, ctx.ports.retrieval);
   if (!reply) return void (await ctx.say({ text: t.everything }));
   await lastAnswers.put(ctx.ports.store, ctx.sessionKey, { ...last, page }, expiry(ctx.now));
-  await ctx.say(reply);
+  await ctx.say(reply.message);
 }
 
 const ClarifyState = z.object({ question: z.string(), options: z.array(z.enum(TOPICS)).length(2), lang: z.enum(['en', 'de', 'sv']) });

@@ -12,7 +12,7 @@ import { quoteUserText } from '../../core/text.js';
 import { languageCommand, preferredLanguage, setLanguage } from './language.js';
 import { languageMessages as lm } from './language-messages.js';
 import { profileMessages as m } from './messages.js';
-import { SECTORS, patchProfile, profiles, readProfile, type Profile, type Sector } from './model.js';
+import { PENDING_MINUTES, SECTORS, patchProfile, profiles, readProfile, type Profile, type Sector } from './model.js';
 
 const Rest = z.object({ rest: z.string().min(1) }).transform((a: Pick<CommandArgs, 'rest'>) => a.rest);
 const PROFILE = 'profile';
@@ -24,6 +24,15 @@ const COUNTRY_PATTERNS = [
   /^(?:wir sind|ich bin)\s+(?:in|aus)\s+(.+)$/,
   /^(?:sätt\s+)?(?:mitt\s+|vårt\s+)?land\s*(?:är|till|=|:)?\s+(.+)$/,
   /^(?:vi är|jag är)\s+(?:baserade\s+)?(?:i|från)\s+(.+)$/,
+  // Whole-message statements of where the company is: "wir sitzen in Deutschland", "vårt företag finns i Sverige".
+  /^(?:we are|we're|i am|i'm|our company is|our firm is|my company is)\s+(?:based|located|registered|established)\s+in\s+(.+?)\.?$/,
+  /^(?:wir sitzen|wir sind ansässig|wir haben unseren sitz|unser unternehmen sitzt|unsere firma sitzt|unser unternehmen ist|unsere firma ist|unser sitz ist)\s+(?:in|im)\s+(.+?)\.?$/,
+  /^(?:vi finns|vi sitter|vi ligger|vårt företag finns|vårt företag ligger|vårt företag sitter|vårt bolag finns|vårt bolag ligger|mitt företag finns)\s+i\s+(.+?)\.?$/,
+  // "We are a German firm", "wir sind ein deutsches Unternehmen", "vi är ett svenskt företag": the word must look
+  // like a country adjective (German, Swedish, Dutch, Austrian; deutsches, österreichisches; svenskt, tyskt).
+  /^(?:we are|we're|i am|i'm)\s+an?\s+(?:small\s+|medium-sized\s+|family\s+)?(\p{L}+(?:an|ish|ese|ch|i))\s+(?:company|firm|business|sme|manufacturer|exporter|start-?up)\.?$/u,
+  /^(?:wir sind|ich bin)\s+(?:ein|eine)\s+(?:kleines\s+|kleine\s+|mittelständisches\s+)?(\p{L}+(?:isch|ische|isches|deutsche|deutsches))\s+(?:unternehmen|firma|betrieb|kmu|hersteller|gmbh)\.?$/u,
+  /^(?:vi är|jag är)\s+(?:ett|en)\s+(?:litet\s+|liten\s+|mindre\s+)?(\p{L}+(?:sk|skt|ska))\s+(?:företag|bolag|tillverkare|exportör|småföretag)\.?$/u,
 ];
 const SECTOR_PATTERNS = [
   /^(?:please\s+)?(?:set\s+)?(?:my\s+|our\s+)?(?:sector|industry)\s*(?:is|to|=|:)?\s+(.+)$/,
@@ -80,9 +89,12 @@ async function setCountry(ctx: TurnContext, value: string): Promise<void> {
   const code = isCountryCode(upper) ? upper : ctx.ports.matcher.entities.extract(value).find((e) => e.type === 'country')?.value;
   if (!code) return void (await ctx.say({ text: t.unknownCountry(quoteUserText(value, 60)) }));
   const before = await readProfile(ctx.ports.store, ctx.userKey, ctx.now);
-  await patchProfile(ctx.ports.store, ctx.userKey, { country: code, askedCountry: true }, ctx.now);
+  const pending = before.pending && ctx.now.getTime() - Date.parse(before.pending.at) < PENDING_MINUTES * 60_000 ? before.pending : undefined;
+  await patchProfile(ctx.ports.store, ctx.userKey, { country: code, askedCountry: true, pending: undefined }, ctx.now);
   const has = ctx.ports.knowledge.data.agencies.some((a) => a.scope === code);
-  await ctx.say({ text: t.savedCountry(countryName(code, ctx.lang), has, !before.sector) });
+  await ctx.say({ text: t.savedCountry(countryName(code, ctx.lang), has, !before.sector && !pending) });
+  // The question that waited for the country is answered now, with that country's bodies.
+  if (pending) await ctx.handleText(pending.text);
 }
 
 async function setSector(ctx: TurnContext, value: string): Promise<void> {

@@ -15,9 +15,17 @@ export const ProfileSchema = z.object({
   /** Asked once each: the advisor never nags. */
   askedCountry: z.boolean().default(false),
   askedSector: z.boolean().default(false),
+  /**
+   * The question that waited for the country ("which body issues EORI numbers?" before the user said where they are):
+   * answered as soon as the country is given, if that is within PENDING_MINUTES.
+   */
+  pending: z.object({ text: z.string().max(4000), at: z.string() }).optional(),
   updatedAt: z.string(),
 });
 export type Profile = z.infer<typeof ProfileSchema>;
+
+/** How long a question waits for the country before it is dropped. */
+export const PENDING_MINUTES = 60;
 
 /** Keyed by the user key; one file per user in the embedded store. */
 export const profiles = defineCollection('profiles', ProfileSchema, { split: 'owner', segments: 3 });

@@ -1,0 +1,116 @@
+/**
+ * Loads and checks the practical guides (data/guides) and the register of confirmed links (data/links): every guide
+ * is valid, its answer is 60–150 words in each language, the research records it names exist, every link it cites is
+ * confirmed, its checked date is a real day and not in the future, and no country has two variants.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import type { Topic } from '../common/topics.js';
+import { TOPICS } from '../common/topics.js';
+import { ConfirmedLink, Guide, type GuideVariant } from './guide-schema.js';
+
+export interface GuideProblem {
+  file: string;
+  id?: string;
+  problem: string;
+}
+
+/** The words of a guide's answer, counted as a reader would (whitespace-separated). */
+export const ANSWER_WORDS = { min: 60, max: 150 } as const;
+
+/** The research records a guide may name: ids per kind, and the URLs of agencies (confirmed by their own review). */
+export interface ResearchIds {
+  barriers: ReadonlySet<string>;
+  solutions: ReadonlySet<string>;
+  agencies: ReadonlySet<string>;
+  agencyUrls: ReadonlySet<string>;
+}
+
+function readArrays<T>(dir: string, sub: string, schema: z.ZodType<T>, problems: GuideProblem[], base: string): { record: T; file: string; index: number }[] {
+  const folder = path.join(dir, sub);
+  if (!fs.existsSync(folder)) return [];
+  const out: { record: T; file: string; index: number }[] = [];
+  for (const f of fs.readdirSync(folder).filter((x) => x.endsWith('.json')).sort()) {
+    const file = path.join(path.basename(base), sub, f);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fs.readFileSync(path.join(folder, f), 'utf8'));
+    } catch (e) {
+      problems.push({ file, problem: `not valid JSON: ${(e as Error).message}` });
+      continue;
+    }
+    if (!Array.isArray(raw)) {
+      problems.push({ file, problem: 'must be a JSON array of records' });
+      continue;
+    }
+    raw.forEach((item, index) => {
+      const parsed = schema.safeParse(item);
+      const o = item as { id?: unknown; url?: unknown } | null;
+      const id = typeof o?.id === 'string' ? o.id : typeof o?.url === 'string' ? o.url : `#${index}`;
+      if (parsed.success) out.push({ record: parsed.data, file, index });
+      else for (const issue of parsed.error.issues) problems.push({ file, id, problem: `${issue.path.join('.') || '(record)'}: ${issue.message}` });
+    });
+  }
+  return out;
+}
+
+const wordCount = (s: string): number => s.split(/\s+/).filter(Boolean).length;
+
+/** Reads data/guides and data/links and checks them against the research dataset. */
+export function inspectGuides(dir: string, research: ResearchIds, today: Date = new Date()): { guides: Guide[]; links: ConfirmedLink[]; problems: GuideProblem[] } {
+  const problems: GuideProblem[] = [];
+  const links = readArrays(dir, 'links', ConfirmedLink, problems, dir);
+  const confirmed = new Set(research.agencyUrls);
+  // One register file per topic: a page two topics cite may be in both, but once per file.
+  const perFile = new Set<string>();
+  for (const { record, file } of links) {
+    if (perFile.has(`${file} ${record.url}`)) problems.push({ file, id: record.url, problem: 'listed twice in this file' });
+    perFile.add(`${file} ${record.url}`);
+    confirmed.add(record.url);
+    if (!realDay(record.checked, today)) problems.push({ file, id: record.url, problem: `checked "${record.checked}" is not a past or present day` });
+  }
+  const guides = readArrays(dir, 'guides', Guide, problems, dir);
+  const ids = new Map<string, string>();
+  for (const { record: g, file } of guides) {
+    const at = (problem: string) => problems.push({ file, id: g.id, problem });
+    const prior = ids.get(g.id);
+    if (prior) at(`duplicate id (also in ${prior})`);
+    ids.set(g.id, file);
+    for (const lang of ['en', 'de', 'sv'] as const) {
+      const n = wordCount(g[lang].answer);
+      if (n < ANSWER_WORDS.min || n > ANSWER_WORDS.max) at(`${lang}.answer has ${n} words; a guide's answer has ${ANSWER_WORDS.min}–${ANSWER_WORDS.max}`);
+    }
+    for (const b of g.barriers) if (!research.barriers.has(b)) at(`barrier "${b}" does not exist`);
+    for (const s of g.solutions) if (!research.solutions.has(s)) at(`solution "${s}" does not exist`);
+    if (!realDay(g.checked, today)) at(`checked "${g.checked}" is not a past or present day`);
+    const seen = new Set<string>();
+    g.variants.forEach((v: GuideVariant, i) => {
+      for (const c of v.countries) {
+        if (seen.has(c)) at(`variants[${i}]: country ${c} already has a variant`);
+        seen.add(c);
+      }
+      for (const a of v.agencies ?? []) if (!research.agencies.has(a)) at(`variants[${i}]: agency "${a}" does not exist`);
+    });
+    for (const l of [...g.sources, ...g.variants.flatMap((v) => v.sources)]) {
+      if (!confirmed.has(l.url)) at(`link ${l.url} is not confirmed: add it to data/links with the day and the search that found it`);
+    }
+    if (g.alsoTopics?.includes(g.topic)) at(`alsoTopics repeats the topic "${g.topic}"`);
+  }
+  return { guides: guides.map((x) => x.record), links: links.map((x) => x.record), problems };
+}
+
+function realDay(day: string, today: Date): boolean {
+  const d = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day && d.getTime() <= today.getTime();
+}
+
+/** What the data check prints: per topic the guides and needs, and the countries with their own variant. */
+export function guideCoverage(guides: readonly Guide[]): { topic: Topic; guides: number; needs: string[]; countries: Map<string, number> }[] {
+  return TOPICS.map((topic) => {
+    const own = guides.filter((g) => g.topic === topic);
+    const countries = new Map<string, number>();
+    for (const g of own) for (const c of new Set(g.variants.flatMap((v) => v.countries))) countries.set(c, (countries.get(c) ?? 0) + 1);
+    return { topic, guides: own.length, needs: [...new Set(own.map((g) => g.need))].sort(), countries };
+  });
+}
