@@ -76,6 +76,11 @@ export const Guide = z.strictObject({
    * market named in the question ("target": posting workers to Austria, shipping to Switzerland).
    */
   variantBy: z.enum(['home', 'target']),
+  /**
+   * The answer's key fact is the national body (who issues EORI numbers, which agency insures export credit): when
+   * the home country is unknown, the advisor asks for it first and then answers. Needs variantBy "home".
+   */
+  askHome: z.literal(true).optional(),
   /** Target markets the guide is specifically about (e.g. CH, NO, GB for non-EU neighbours); it ranks first for them. */
   markets: z.array(Country).optional(),
   /** Research barriers and solutions (ids in data/) this guide is the practical end of. */

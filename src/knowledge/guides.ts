@@ -95,6 +95,7 @@ export function inspectGuides(dir: string, research: ResearchIds, today: Date = 
     for (const l of [...g.sources, ...g.variants.flatMap((v) => v.sources)]) {
       if (!confirmed.has(l.url)) at(`link ${l.url} is not confirmed: add it to data/links with the day and the search that found it`);
     }
+    if (g.askHome && (g.variantBy !== 'home' || g.variants.length === 0)) at('askHome needs variantBy "home" and national variants');
     if (g.alsoTopics?.includes(g.topic)) at(`alsoTopics repeats the topic "${g.topic}"`);
   }
   return { guides: guides.map((x) => x.record), links: links.map((x) => x.record), problems };

@@ -14,9 +14,9 @@ describe('advisor chat (interactive terminal)', () => {
         timeout: 30_000,
       });
       expect(out.status).toBe(0);
-      expect(out.stdout).toMatch(/Financing/);
+      expect(out.stdout).toMatch(/What to do:/);
       expect(out.stdout).toMatch(/\[!1\] More/);
-      expect(out.stdout).toMatch(/Financing \(more\)/);
+      expect(out.stdout).toMatch(/\(more\)/);
       expect(out.stdout).toMatch(/No such button/);
       expect(out.stdout).not.toMatch(/"level":/);
     } finally {

@@ -115,7 +115,8 @@ describe('conversations in three languages (chat --jsonl)', () => {
       };
       await say(s.vague, 'refusal of an out-of-scope question');
       const answer = await say(s.question, 'an answer from the dataset');
-      expect(answer[0]!.text.split('\n').length).toBeGreaterThan(3);
+      // A guide's answer, or first the question where the company is (when the guide's body depends on it).
+      expect(answer[0]!.text.split('\n').length > 3 || answer.some((r) => r.buttons?.some((b) => b.action.id === 'answers.home'))).toBe(true);
       await say(s.whys, 'start');
       await say(s.problem, 'problem');
       await say(s.why1, 'why 1');

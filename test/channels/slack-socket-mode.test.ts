@@ -57,7 +57,7 @@ describe('Slack in Socket Mode', () => {
     await fake.waitFor(() => fake.of('chat.postMessage', since).some((c) => c.args.channel === 'D-S1'));
     expect(acks).toContain('env-1');
     const post = fake.of('chat.postMessage', since).find((c) => c.args.channel === 'D-S1')!;
-    expect(String(post.args.text)).toMatch(/Financing/);
+    expect(String(post.args.text)).toMatch(/What to do:/);
     expect(post.token).toBe('xoxb-socket');
   });
 });

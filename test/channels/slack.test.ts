@@ -62,7 +62,7 @@ describe('Slack channel', () => {
     await fake.waitFor(() => fake.of('chat.postMessage', since).some((c) => c.args.channel === 'D-U1'));
     const post = fake.of('chat.postMessage', since).find((c) => c.args.channel === 'D-U1')!;
     const blocks = post.args.blocks as { type: string; text?: { type: string; text: string }; elements?: { action_id: string }[] }[];
-    expect(blocks[0]).toMatchObject({ type: 'section', text: { type: 'mrkdwn', text: expect.stringMatching(/^\*Certification and standards\*/) } });
+    expect(blocks[0]).toMatchObject({ type: 'section', text: { type: 'mrkdwn', text: expect.stringMatching(/^\*CE marking[^*]*\*\n/) } });
     expect(blocks.some((b) => b.type === 'context')).toBe(true);
     expect(blocks.find((b) => b.type === 'actions')!.elements![0]!.action_id).toMatch(/^answers\.more#0$/);
     expect(JSON.stringify(blocks)).toMatch(/<https:\/\/[^|>]+\|[^>]+>/);
@@ -73,7 +73,11 @@ describe('Slack channel', () => {
     const to = (user: string) => fake.of('chat.postMessage', since).filter((c) => c.args.channel === `D-${user}`);
     await dm('Welche Fördermittel gibt es für unseren Messestand im Ausland?', 'UDE');
     await fake.waitFor(() => to('UDE').length > 0);
-    expect(String(to('UDE')[0]!.args.text)).toMatch(/Finanzierung[\s\S]*Was KMU hier oft bremst/);
+    // The body to go to depends on where the company is: asked first, in German, then answered at once.
+    expect(String(to('UDE')[0]!.args.text)).toMatch(/In welchem Land hat Ihr Unternehmen seinen Sitz/);
+    await dm('Deutschland', 'UDE');
+    await fake.waitFor(() => to('UDE').length > 2);
+    expect(to('UDE').map((c) => String(c.args.text)).join('\n')).toMatch(/So gehen Sie vor:[\s\S]*Wo \(Deutschland\)/);
     await dm('5 varför', 'USV');
     await fake.waitFor(() => to('USV').length > 0);
     await dm('Vi hittar inga återförsäljare i Tyskland', 'USV');
@@ -90,7 +94,7 @@ describe('Slack channel', () => {
     await fake.waitFor(() => fake.of('chat.postMessage', since).some((c) => c.args.channel === 'C1'));
     const post = fake.of('chat.postMessage', since).find((c) => c.args.channel === 'C1')!;
     expect(post.args).toMatchObject({ channel: 'C1', thread_ts: '1700000000.000100' });
-    expect(String(post.args.text)).toMatch(/Financing/);
+    expect(String(post.args.text)).toMatch(/What to do:/);
   });
 
   it('runs /advisor subcommands and answers privately', async () => {
@@ -99,7 +103,7 @@ describe('Slack channel', () => {
     expect(res.status).toBe(200);
     // Private replies go through the command's response_url, which works in channels the app has not joined.
     await fake.waitFor(() => fake.of('response_url', since).length > 0);
-    expect(fake.of('response_url', since)[0]!.args).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/Foreign markets/) });
+    expect(fake.of('response_url', since)[0]!.args).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/distributors[\s\S]*What to do:/) });
     // A button in that private reply answers privately too, through the interaction's response_url.
     const more = findButton(fake.of('response_url', since)[0]!, 'answers.more');
     const clicked = fake.calls.length;

@@ -41,14 +41,16 @@ describe('scripted conversations through chat --jsonl', () => {
     cleanup();
   });
 
-  it('answers every domain topic with solutions, an agency link for the profile country, and a citation', async () => {
+  it('answers every domain topic with a guide first, an agency link for the profile country, and the date checked', async () => {
     expect(allText(await chat.say('sme-se', 'my country is Sweden'))).toMatch(/Saved: your company is in \*\*Sweden\*\*/);
     for (const [topic, question] of Object.entries(QUESTIONS)) {
       const replies = await chat.say('sme-se', question);
       const answer = replies[0]!;
-      expect(answer.text, topic).toMatch(/What helps/);
-      expect(answer.context, topic).toMatch(/^Sources: /);
-      const shown = links(replies).map((l) => agencyByUrl.get(l.url));
+      expect(answer.text, topic).toMatch(/^\*\*[^*]+\*\*\n/);
+      expect(answer.text, topic).toMatch(/What to do:/);
+      expect(answer.context, topic).toMatch(/ · Facts checked on \d+ \w+ 20\d\d/);
+      // The guide's official pages come first; of the agencies linked, every one is Swedish or EU-wide.
+      const shown = links(replies).map((l) => agencyByUrl.get(l.url)).filter((a) => a !== undefined);
       expect(shown.length, topic).toBeGreaterThan(0);
       expect(shown.every((a) => a && (a.scope === 'SE' || a.scope === 'EU')), topic).toBe(true);
       const swedishForTopic = agencies.some((a) => a.scope === 'SE' && (a.topics as string[]).includes(topic));
@@ -56,23 +58,25 @@ describe('scripted conversations through chat --jsonl', () => {
     }
   });
 
-  it('lets a country named in the question override the profile, and "more" shows the rest', async () => {
-    const replies = await chat.say('sme-se', 'Which grants help German SMEs to exhibit at a trade fair abroad?');
-    const scopes = links(replies).map((l) => agencyByUrl.get(l.url)!.scope);
+  it('takes a home country stated in the question over the profile, and "more" shows the rest', async () => {
+    expect(allText(await chat.say('sme-moving', 'my country is Sweden'))).toMatch(/Sweden/);
+    const replies = await chat.say('sme-moving', 'We are a German company: which grants help us exhibit at a trade fair abroad?');
+    const scopes = links(replies).flatMap((l) => agencyByUrl.get(l.url)?.scope ?? []);
     expect(scopes).toContain('DE');
     expect(scopes).not.toContain('SE');
-    const more = await chat.press('sme-se', button(replies, 'answers.more'));
-    expect(more[0]!.text).toMatch(/\(more\)/);
+    expect(allText(replies)).toMatch(/Noted: your company is in \*\*Germany\*\*/);
+    const more = await chat.press('sme-moving', button(replies, 'answers.more'));
     expect(more[0]!.text).not.toBe(replies[0]!.text);
-    const typedMore = await chat.say('sme-se', 'more');
-    expect(typedMore[0]!.text).toMatch(/\(more\)|everything I have/);
+    const typedMore = await chat.say('sme-moving', 'more');
+    expect(typedMore[0]!.text).not.toBe(more[0]!.text);
+    expect(typedMore[0]!.text).toMatch(/^\*\*|everything I have/);
   });
 
   it('gives different solutions for ISO 9001 for car makers and for CE marking', async () => {
     const iso = (await chat.say('sme-se', 'We supply car makers, do we need ISO 9001 or IATF 16949 certification?'))[0]!.text;
     const ce = (await chat.say('sme-se', 'Do we need CE marking for our product?'))[0]!.text;
-    expect(iso).toMatch(/Certification/);
-    expect(ce).toMatch(/Certification/);
+    expect(iso).toMatch(/ISO 9001/);
+    expect(ce).toMatch(/CE marking/);
     expect(iso).not.toBe(ce);
   });
 
@@ -99,13 +103,15 @@ describe('scripted conversations through chat --jsonl', () => {
     const text = allText(replies);
     if (/Do you mean/.test(text)) {
       const typed = await chat.say('clarify', '2');
-      expect(typed[0]!.text).toMatch(/What helps|often blocks/);
+      expect(typed[0]!.text).toMatch(/What to do:|From the research:|often blocks/);
       const again = await chat.say('clarify', question);
       const picked = await chat.press('clarify', button(again, 'answers.clarify'));
-      expect(picked[0]!.text).toMatch(/What helps|often blocks/);
+      expect(picked[0]!.text).toMatch(/What to do:|From the research:|often blocks/);
     } else {
-      // The matcher was confident; the answer must then be a real one.
-      expect(text).toMatch(/What helps/);
+      // The matcher was confident, or a guide settled the topic; the answer must then be a real one (after the
+      // country, when the guide's body depends on it).
+      const answered = /Which country is your company based in/.test(text) ? allText(await chat.press('clarify', button(replies, 'answers.home'))) : text;
+      expect(answered).toMatch(/What to do:/);
     }
   });
 

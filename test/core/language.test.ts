@@ -49,10 +49,10 @@ describe('reply language', () => {
     (await carl.send('mein Profil')).expectReply(/Antwortsprache/);
     (await carl.send('profile')).expectReply(/Antwortsprache/);
     // A clear English question switches the conversation to English, and a short reply then stays English.
-    (await carl.send('Which grants can pay for our stand at a trade fair abroad?')).expectReply(/^\*\*Financing\*\*/);
+    (await carl.send('Which grants can pay for our stand at a trade fair abroad?')).expectReply(/What to do:|Which country is your company/);
     (await carl.send('profile')).expectReply(/Reply language/);
     // And back: a clear Swedish question.
-    (await carl.send('Vilka bidrag finns för vår monter på en mässa utomlands?')).expectReply(/^\*\*Finansiering\*\*/);
+    (await carl.send('Vilka bidrag finns för vår monter på en mässa utomlands?')).expectReply(/Gör så här:|I vilket land finns ditt företag/);
     // Nothing but a Swedish locale: a one-word message is answered in Swedish.
     (await t.as('dora').send('profil', { locale: 'sv-SE' })).expectReply(/Svarsspråk/);
     // A clear English message wins over a German locale.

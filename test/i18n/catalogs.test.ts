@@ -39,6 +39,8 @@ const NAMED: Record<string, (lang: Lang) => unknown> = {
 const SAME_AS_ENGLISH: Record<string, readonly Lang[]> = {
   // "in Schweden": German and English share the preposition.
   'answers.inCountry': ['de'],
+  'answers.inTarget': ['de'],
+  'answers.foundIn': ['de'],
 };
 /** Words that may stand in a German or Swedish list as in the English one (yes/no answers). */
 const SHARED_WORDS = new Set(['ok', 'okay', 'n']);

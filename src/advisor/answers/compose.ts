@@ -69,7 +69,7 @@ function uniqueByText<T extends { text: string }>(xs: Scored<T>[]): Scored<T>[] 
 export const smeActionable = (s: Solution): boolean => s.actors.includes('sme') || s.actors.includes('consultant');
 
 /** The guides for a question, best first. */
-export function guidesFor(req: Pick<AnswerRequest, 'question' | 'lang' | 'topic' | 'targets'>, index: RetrievalIndex): GuideMatch[] {
+export function guidesFor(req: Pick<AnswerRequest, 'question' | 'lang' | 'targets'> & { topic: Topic | undefined }, index: RetrievalIndex): GuideMatch[] {
   return index.guides.search(req.question, req.lang, req.topic, req.targets);
 }
 
@@ -165,7 +165,7 @@ function guideAnswer(req: AnswerRequest, g: Guide, research: Research, k: Knowle
   const lang = req.lang;
   const text = g[lang];
   const chosen = variantFor(g, req.home, req.targets);
-  const lines: string[] = [`**${text.title}**`, text.answer];
+  const lines: string[] = [`**${text.title}**${req.page > 0 ? ` ${t.more}` : ''}`, text.answer];
   const steps = [...text.steps, ...(chosen?.variant[lang].steps ?? [])];
   lines.push(`${t.steps}\n${steps.map((s, i) => `${i + 1}. ${s}`).join('\n')}`);
   const where = chosen ? `${t.whereIn(countryName(chosen.country, lang))} ${chosen.variant[lang].where}` : `${t.where} ${text.where}`;
@@ -197,9 +197,10 @@ function guideAnswer(req: AnswerRequest, g: Guide, research: Research, k: Knowle
   const buttons: Button[] = [{ label: t.moreButton, action: { id: ANSWER_ACTIONS.more, value: String(req.page + 1) } }];
   if (barrier) buttons.push({ label: t.rootCauseButton, action: { id: WHYS_START, value: barrier.id } });
   return {
-    message: { text: lines.join('\n'), links, context: t.checked(formatDate(g.checked, lang)), buttons },
+    // The topic stays visible (and searchable in a channel) beside the date the facts were checked.
+    message: { text: lines.join('\n'), links, context: `${t.topics[req.topic]} · ${t.checked(formatDate(g.checked, lang))}`, buttons },
     guide: g,
-    needsHome: g.variantBy === 'home' && g.variants.length > 0 && !req.home,
+    needsHome: g.askHome === true && !req.home,
   };
 }
 

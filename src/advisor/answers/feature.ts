@@ -14,7 +14,7 @@ import { isDomainIntent } from '../../nlu/intents.js';
 import { defineCollection } from '../../store/collections.js';
 import { ownerPrefix } from '../../store/store.js';
 import { patchProfile, readProfile } from '../profile/model.js';
-import { countryQuestion, sectorQuestion } from '../profile/feature.js';
+import { countryQuestion, sectorQuestion, setCountry } from '../profile/feature.js';
 import type { Entity } from '../../nlu/entities.js';
 import { composeAnswer, guidesFor } from './compose.js';
 import { homeAndTargets } from '../../nlu/home.js';
@@ -57,10 +57,9 @@ async function answer(ctx: TurnContext, q: Question): Promise<void> {
   const request = { ...q, home, targets, sector, page: 0 };
   const guide = guidesFor(request, ctx.ports.retrieval)[0]?.guide;
   // The body to go to depends on where the company is, which is unknown: ask once, then answer at once.
-  if (guide && !home && !profile.askedCountry && guide.variantBy === 'home' && guide.variants.length > 0) {
+  if (guide?.askHome && !home && !profile.askedCountry) {
     await patchProfile(ctx.ports.store, ctx.userKey, { askedCountry: true, pending: { text: q.question, at: ctx.now.toISOString() } }, ctx.now);
-    const ask = countryQuestion(ctx.lang);
-    return void (await ctx.say({ ...ask, text: t.askHome(guide[ctx.lang].title) }));
+    return void (await ctx.beginDialog(homeDialog, { title: guide[ctx.lang].title, lang: ctx.lang }));
   }
   if (stated && stated !== profile.country) await patchProfile(ctx.ports.store, ctx.userKey, { country: stated, askedCountry: true }, ctx.now);
   const reply = composeAnswer(request, ctx.ports.knowledge, ctx.ports.retrieval);
@@ -87,6 +86,41 @@ async function more(ctx: TurnContext): Promise<void> {
   await lastAnswers.put(ctx.ports.store, ctx.sessionKey, { ...last, page }, expiry(ctx.now));
   await ctx.say(reply.message);
 }
+
+const HomeState = z.object({ title: z.string(), lang: z.enum(['en', 'de', 'sv']) });
+type HomeState = z.infer<typeof HomeState>;
+/** A reply to "which country is your company in?" is a country name, perhaps in a short sentence ("Austria", "in Schweden"). */
+const HOME_REPLY_MAX_WORDS = 6;
+
+/**
+ * "Which country is your company based in?" before a guide whose body depends on it. The question waits in the
+ * profile (pending); a button, a country name or "my country is …" saves the country, and the question is answered.
+ */
+const homeDialog = defineDialog<HomeState, HomeState>({
+  id: 'answers.home',
+  version: 1,
+  state: HomeState,
+  closeOnInterrupt: true,
+  start: (s) => {
+    const ask = countryQuestion(s.lang);
+    return {
+      status: 'waiting',
+      state: s,
+      messages: [{ text: m(s.lang).askHome(s.title), buttons: (ask.buttons ?? []).map((b) => ({ ...b, action: { id: 'answers.home', value: b.action.value } })) }],
+    };
+  },
+  step: (s, input, ctx): DialogStep<HomeState> => {
+    if (input.kind === 'action') {
+      if (input.action.id !== 'answers.home') return { status: 'pass' };
+      const code = input.action.value;
+      return { status: 'complete', effects: [(turn) => setCountry(turn, code)] };
+    }
+    const words = input.text.split(/\s+/).filter(Boolean).length;
+    const country = ctx.ports.matcher.entities.extract(input.text).find((e) => e.type === 'country');
+    if (!country || words > HOME_REPLY_MAX_WORDS) return { status: 'pass', close: true };
+    return { status: 'complete', effects: [(turn) => setCountry(turn, country.value)] };
+  },
+});
 
 const ClarifyState = z.object({ question: z.string(), options: z.array(z.enum(TOPICS)).length(2), lang: z.enum(['en', 'de', 'sv']) });
 type ClarifyState = z.infer<typeof ClarifyState>;
@@ -129,7 +163,7 @@ const onTopic: Handler<Classification> = (ctx, c) => (isDomainIntent(c.intent) ?
 export const answers = defineFeature({
   id: ANSWERS,
   collections: [lastAnswers],
-  dialogs: [clarifyDialog],
+  dialogs: [clarifyDialog, homeDialog],
   commands: [
     command(ANSWERS, { id: 'answers.more', words: { en: ['more', 'show more', 'tell me more'], de: ['mehr', 'mehr anzeigen'], sv: ['mer', 'visa mer', 'berätta mer'] }, run: more }),
     command(ANSWERS, { id: 'answers.ask', words: { en: ['ask'], de: ['frage'], sv: ['fråga'] }, args: Question, usage: (lang) => m(lang).askUsage, run: (ctx, q) => ctx.handleText(q) }),
@@ -139,6 +173,11 @@ export const answers = defineFeature({
     clarify: async (ctx, c) => {
       const options = [c.intent, c.alternatives[0]?.intent].filter((i): i is Topic => i !== undefined && isTopic(i));
       if (options.length < 2) return onTopic(ctx, c);
+      // A guide that answers the question settles which of the two topics it is about: no need to ask.
+      const { targets } = homeAndTargets(c.text, c.entities);
+      const guide = guidesFor({ question: c.text, lang: c.lang, topic: undefined, targets }, ctx.ports.retrieval)[0]?.guide;
+      const topic = guide && options.find((o) => o === guide.topic || guide.alsoTopics?.includes(o));
+      if (topic) return answer(ctx, { question: c.text, topic, lang: c.lang, entities: c.entities });
       await ctx.beginDialog(clarifyDialog, { question: c.text, options, lang: c.lang });
     },
   },
@@ -146,6 +185,8 @@ export const answers = defineFeature({
     more: (ctx) => more(ctx),
     ask: (ctx, a) => ctx.handleText(a.value),
     clarify: async (ctx) => void (await ctx.say({ text: m(ctx.lang).choiceGone })),
+    // A country button pressed after its question closed: saved all the same.
+    home: (ctx, a) => setCountry(ctx, a.value),
   },
   legacyActions: { 'answer.more': 'more', ask: 'ask', 'clarify.pick': 'clarify' },
   // The last answer is a convenience for "more": deleted silently.

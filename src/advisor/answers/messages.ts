@@ -17,7 +17,7 @@ export const answersMessages = defineMessages({
     policy: '_What policy or your cluster can do (not steps for you):_',
     checked: (date: string) => `Facts checked on ${date} against the official pages linked.`,
     noGuide: 'I don’t have a guide for that yet. Here is what the research says, and who is best placed to answer it:',
-    askThem: '_Ask them:_',
+    askThem: '_Where to ask:_',
     homeNoted: (country: string) => `Noted: your company is in **${country}**. (Change it with _my country is …_.)`,
     askHome: (title: string) => `Which country is your company based in? The body to go to for “${title}” depends on it, and I will answer straight away. Pick one, or type e.g. _we are based in Austria_.`,
     topics: {
@@ -61,7 +61,7 @@ export const answersMessages = defineMessages({
     policy: '_Was Politik oder Ihr Cluster tun können (keine Schritte für Sie):_',
     checked: (date: string) => `Angaben am ${date} anhand der verlinkten offiziellen Seiten geprüft.`,
     noGuide: 'Dazu habe ich noch keinen Leitfaden. Das sagt die Forschung dazu, und diese Stellen können Ihre Frage am besten beantworten:',
-    askThem: '_Fragen Sie dort nach:_',
+    askThem: '_Hier können Sie nachfragen:_',
     homeNoted: (country: string) => `Notiert: Ihr Unternehmen sitzt in **${country}**. (Ändern mit _Land: …_.)`,
     askHome: (title: string) => `In welchem Land hat Ihr Unternehmen seinen Sitz? Davon hängt ab, welche Stelle für „${title}“ zuständig ist, und ich antworte sofort. Wählen Sie eines aus, oder schreiben Sie z. B. _wir sitzen in Österreich_.`,
     topics: {
@@ -105,7 +105,7 @@ export const answersMessages = defineMessages({
     policy: '_Vad politiken eller ditt kluster kan göra (inte steg för dig):_',
     checked: (date: string) => `Uppgifterna kontrollerades ${date} mot de länkade officiella sidorna.`,
     noGuide: 'Jag har ingen guide om det ännu. Så här säger forskningen, och de här kan svara bäst på din fråga:',
-    askThem: '_Fråga dem:_',
+    askThem: '_Här kan du fråga:_',
     homeNoted: (country: string) => `Noterat: ditt företag finns i **${country}**. (Ändra med _vårt land är …_.)`,
     askHome: (title: string) => `I vilket land finns ditt företag? Vilken myndighet eller organisation som gäller för ”${title}” beror på det, och jag svarar direkt. Välj ett, eller skriv t.ex. _vi finns i Österrike_.`,
     topics: {

@@ -18,16 +18,16 @@ const Rest = z.object({ rest: z.string().min(1) }).transform((a: Pick<CommandArg
 const PROFILE = 'profile';
 
 const COUNTRY_PATTERNS = [
-  /^(?:please\s+)?(?:set\s+)?(?:my\s+|our\s+)?country\s*(?:is|to|=|:)?\s+(.+)$/,
-  /^(?:we are|we're|i am|i'm)\s+(?:a company\s+)?(?:based\s+|located\s+)?in\s+(.+)$/,
-  /^(?:setze\s+)?(?:mein\s+|unser\s+)?land\s*(?:ist|auf|=|:)?\s+(.+)$/,
-  /^(?:wir sind|ich bin)\s+(?:in|aus)\s+(.+)$/,
-  /^(?:sätt\s+)?(?:mitt\s+|vårt\s+)?land\s*(?:är|till|=|:)?\s+(.+)$/,
-  /^(?:vi är|jag är)\s+(?:baserade\s+)?(?:i|från)\s+(.+)$/,
+  /^(?:please\s+)?(?:set\s+)?(?:my\s+|our\s+)?country\s*(?:is|to|=|:)?\s+(\p{L}[\p{L}.-]*(?:[\s,]+\p{L}[\p{L}.-]*){0,3})[.!]?$/u,
+  /^(?:we are|we're|i am|i'm)\s+(?:a company\s+)?(?:based\s+|located\s+)?in\s+(\p{L}[\p{L}.-]*(?:[\s,]+\p{L}[\p{L}.-]*){0,3})[.!]?$/u,
+  /^(?:setze\s+)?(?:mein\s+|unser\s+)?land\s*(?:ist|auf|=|:)?\s+(\p{L}[\p{L}.-]*(?:[\s,]+\p{L}[\p{L}.-]*){0,3})[.!]?$/u,
+  /^(?:wir sind|ich bin)\s+(?:in|aus)\s+(\p{L}[\p{L}.-]*(?:[\s,]+\p{L}[\p{L}.-]*){0,3})[.!]?$/u,
+  /^(?:sätt\s+)?(?:mitt\s+|vårt\s+)?land\s*(?:är|till|=|:)?\s+(\p{L}[\p{L}.-]*(?:[\s,]+\p{L}[\p{L}.-]*){0,3})[.!]?$/u,
+  /^(?:vi är|jag är)\s+(?:baserade\s+)?(?:i|från)\s+(\p{L}[\p{L}.-]*(?:[\s,]+\p{L}[\p{L}.-]*){0,3})[.!]?$/u,
   // Whole-message statements of where the company is: "wir sitzen in Deutschland", "vårt företag finns i Sverige".
-  /^(?:we are|we're|i am|i'm|our company is|our firm is|my company is)\s+(?:based|located|registered|established)\s+in\s+(.+?)\.?$/,
-  /^(?:wir sitzen|wir sind ansässig|wir haben unseren sitz|unser unternehmen sitzt|unsere firma sitzt|unser unternehmen ist|unsere firma ist|unser sitz ist)\s+(?:in|im)\s+(.+?)\.?$/,
-  /^(?:vi finns|vi sitter|vi ligger|vårt företag finns|vårt företag ligger|vårt företag sitter|vårt bolag finns|vårt bolag ligger|mitt företag finns)\s+i\s+(.+?)\.?$/,
+  /^(?:we are|we're|i am|i'm|our company is|our firm is|my company is)\s+(?:based|located|registered|established)\s+in\s+(\p{L}[\p{L}.-]*(?:[\s,]+\p{L}[\p{L}.-]*){0,3})[.!]?$/u,
+  /^(?:wir sitzen|wir sind ansässig|wir haben unseren sitz|unser unternehmen sitzt|unsere firma sitzt|unser unternehmen ist|unsere firma ist|unser sitz ist)\s+(?:in|im)\s+(\p{L}[\p{L}.-]*(?:[\s,]+\p{L}[\p{L}.-]*){0,3})[.!]?$/u,
+  /^(?:vi finns|vi sitter|vi ligger|vårt företag finns|vårt företag ligger|vårt företag sitter|vårt bolag finns|vårt bolag ligger|mitt företag finns)\s+i\s+(\p{L}[\p{L}.-]*(?:[\s,]+\p{L}[\p{L}.-]*){0,3})[.!]?$/u,
   // "We are a German firm", "wir sind ein deutsches Unternehmen", "vi är ett svenskt företag": the word must look
   // like a country adjective (German, Swedish, Dutch, Austrian; deutsches, österreichisches; svenskt, tyskt).
   /^(?:we are|we're|i am|i'm)\s+an?\s+(?:small\s+|medium-sized\s+|family\s+)?(\p{L}+(?:an|ish|ese|ch|i))\s+(?:company|firm|business|sme|manufacturer|exporter|start-?up)\.?$/u,
@@ -83,7 +83,8 @@ function countryOptions(lang: Lang): { value: string; label: string }[] {
   return COUNTRY_CHOICES.map((c) => ({ value: c, label: countryName(c, lang) })).sort((a, b) => a.label.localeCompare(b.label, lang));
 }
 
-async function setCountry(ctx: TurnContext, value: string): Promise<void> {
+/** Saves the company's country from what the user typed or picked, then answers the question that waited for it. */
+export async function setCountry(ctx: TurnContext, value: string): Promise<void> {
   const t = m(ctx.lang);
   const upper = value.trim().toUpperCase();
   const code = isCountryCode(upper) ? upper : ctx.ports.matcher.entities.extract(value).find((e) => e.type === 'country')?.value;
