@@ -48,6 +48,11 @@ export class TermSpotter<P> {
     }
   }
 
+  /** Whether the text is nothing but listed terms (and digits or one-letter words). */
+  covers(text: string): boolean {
+    return coveredBy(this, text);
+  }
+
   /** Every listed term in the text, each once. */
   find(text: string): TermHit<P>[] {
     const ws = tokens(text.length > 2000 ? text.slice(0, 2000) : text);
@@ -66,6 +71,14 @@ export class TermSpotter<P> {
     }
     return [...hits.values()];
   }
+}
+
+/** Whether the text is nothing but listed terms (and digits or one-letter words). */
+export function coveredBy<P>(spotter: TermSpotter<P>, text: string): boolean {
+  const hits = spotter.find(text);
+  if (hits.length === 0) return false;
+  const covered = new Set(hits.flatMap((h) => tokens(h.term)));
+  return tokens(text).every((w) => covered.has(w) || w.length <= 1 || /^\d+$/.test(w) || [...covered].some((c) => c.length >= MIN_STEM && w.startsWith(c) && w.length - c.length <= MAX_ENDING));
 }
 
 function matches(word: string, termWord: string): boolean {

@@ -16,6 +16,20 @@ export interface GuideProblem {
   problem: string;
 }
 
+/**
+ * The needs SMEs ask about most (issue 11), each of which must have at least one guide: customs, VAT and services,
+ * certification, financing, markets and partners, digital, skills and clusters.
+ */
+export const REQUIRED_NEEDS = [
+  'eori', 'tariff-classification', 'export-declaration', 'origin', 'ata-carnet', 'incoterms', 'non-eu-neighbours', 'export-controls', 'forwarders-brokers',
+  'intra-eu-vat', 'reverse-charge', 'oss-ioss', 'posting-workers', 'small-business-vat',
+  'ce-marking', 'ce-importer-duties', 'iso-9001', 'labelling-language', 'regulated-products',
+  'export-credit-insurance', 'getting-paid', 'export-grants', 'eu-programmes',
+  'choose-market', 'market-research', 'export-readiness', 'export-plan', 'find-partners', 'agent-distributor-agreements', 'answering-enquiries', 'trade-fairs',
+  'website-localisation', 'cross-border-ecommerce', 'social-media-abroad',
+  'intercultural-preparation', 'hiring-market-experience', 'join-cluster',
+] as const;
+
 /** The words of a guide's answer, counted as a reader would (whitespace-separated). */
 export const ANSWER_WORDS = { min: 60, max: 150 } as const;
 
@@ -98,6 +112,8 @@ export function inspectGuides(dir: string, research: ResearchIds, today: Date = 
     if (g.askHome && (g.variantBy !== 'home' || g.variants.length === 0)) at('askHome needs variantBy "home" and national variants');
     if (g.alsoTopics?.includes(g.topic)) at(`alsoTopics repeats the topic "${g.topic}"`);
   }
+  const needs = new Set(guides.map((x) => x.record.need));
+  for (const need of REQUIRED_NEEDS) if (!needs.has(need)) problems.push({ file: path.join(path.basename(dir), 'guides'), problem: `no guide for the need "${need}"` });
   return { guides: guides.map((x) => x.record), links: links.map((x) => x.record), problems };
 }
 

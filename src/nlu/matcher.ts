@@ -202,7 +202,10 @@ export class Matcher {
    * conversation's language) only when it cannot be in the hint's language.
    */
   language(rawText: string, hint?: Lang, sticky = false): Lang {
-    return this.languages.detect(bounded(rawText), hint, sticky);
+    const text = bounded(rawText);
+    // "EORI?", "Schedule B", "ATA carnet": codes and terms say nothing about the language; the hint decides.
+    if (hint && this.terms.covers(text)) return hint;
+    return this.languages.detect(text, hint, sticky);
   }
 
   /** Raw model output before calibration: language, ranked intents and the share of known words. */
