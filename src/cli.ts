@@ -15,12 +15,14 @@ import { loadConfig, loadDotEnv, type Config } from './config.js';
 import { MAX_TEXT_LENGTH } from './core/event.js';
 import { dataCheck } from './tools/data-check.js';
 import { classify, evaluate, train } from './tools/nlu.js';
+import { printAnswersEvaluation } from './tools/answers-eval.js';
 
 const USAGE = `Usage: npm run --silent advisor -- <command>
   chat [--jsonl] [--user NAME]   talk to the advisor (--jsonl: one JSON object per line in and out)
   ask "question"                 print the answer the advisor would give
   classify                       read {"text","lang"?} JSON lines, write one classification per line
   eval [--write-calibration]     evaluate the intent matcher (k-fold and held-out); exit 1 below targets
+  eval answers [--verbose]       the FAQ-style held-out questions: right topic, refusals, right guide, specific answers
   train                          train the intent model into MODEL_CACHE_DIR (npm install does this)
   data check                     validate data/ and print counts; exit 1 on any problem`;
 
@@ -88,6 +90,7 @@ async function main(argv: string[]): Promise<void> {
     case 'train':
       return train(config);
     case 'eval':
+      if (args[0] === 'answers') return printAnswersEvaluation(config, args.includes('--verbose'));
       return evaluate(config, args);
     case 'data':
       if (args[0] !== 'check') fail(`Unknown data command "${args[0] ?? ''}".\n${USAGE}`);

@@ -74,13 +74,17 @@ export const HeldOutItemSchema = z.strictObject({
   text: z.string().min(1),
   intent: IntentName,
   countries: z.array(z.string().regex(/^[A-Z]{2}$/)),
+  /** FAQ-style set: the guide need a good answer has (null: none fits), and the home country the user states. */
+  need: z.string().regex(/^[a-z0-9-]+$/).nullable().optional(),
+  home: z.string().regex(/^[A-Z]{2}$/).nullable().optional(),
 });
 export type HeldOutItem = z.infer<typeof HeldOutItemSchema>;
 
 /** The held-out evaluation set, intents/heldout/<lang>.json; never used for training. */
-export function loadHeldOut(dir: string): (HeldOutItem & { lang: Lang })[] {
+export function loadHeldOut(dir: string, set: 'classic' | 'faq' = 'classic'): (HeldOutItem & { lang: Lang })[] {
   return LANGS.flatMap((lang) => {
-    const file = path.join(dir, 'heldout', `${lang}.json`);
+    const file = path.join(dir, 'heldout', set === 'faq' ? `faq-${lang}.json` : `${lang}.json`);
+    if (set === 'faq' && !fs.existsSync(file)) return [];
     const parsed = z.array(HeldOutItemSchema).safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
     if (!parsed.success) throw new IntentDataError(`${file}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
     return parsed.data.map((x) => ({ ...x, lang }));
