@@ -49,8 +49,6 @@ export interface ComposedAnswer {
   message: Message;
   /** The guide answered with, if any. */
   guide?: Guide;
-  /** The guide's body depends on the home country, which is unknown: ask for it. */
-  needsHome: boolean;
 }
 
 export const ANSWER_ACTIONS = { more: 'answers.more', ask: 'answers.ask' } as const;
@@ -88,9 +86,9 @@ export function composeAnswer(req: AnswerRequest, k: Knowledge, index: Retrieval
   const guides = guidesFor(req, index);
   const research = searchResearch(req, k, index);
   if (req.page < guides.length) return guideAnswer(req, guides[req.page]!.guide, research, k);
-  if (req.page === 0) return { message: noGuideAnswer(req, research, k), needsHome: false };
+  if (req.page === 0) return { message: noGuideAnswer(req, research, k) };
   const message = researchPage(req, research, req.page - guides.length, k);
-  return message ? { message, needsHome: false } : undefined;
+  return message ? { message } : undefined;
 }
 
 interface Research {
@@ -200,7 +198,6 @@ function guideAnswer(req: AnswerRequest, g: Guide, research: Research, k: Knowle
     // The topic stays visible (and searchable in a channel) beside the date the facts were checked.
     message: { text: lines.join('\n'), links, context: `${t.topics[req.topic]} · ${t.checked(formatDate(g.checked, lang))}`, buttons },
     guide: g,
-    needsHome: g.askHome === true && !req.home,
   };
 }
 
