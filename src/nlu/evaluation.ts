@@ -149,8 +149,8 @@ export function score(rows: { truth: IntentName; predicted: IntentName; lang: La
 }
 
 /** Scores the production matcher on the held-out set, including country recall. */
-export function evaluateHeldOut(matcher: Matcher, intentsDir: string): Scores {
-  const items = loadHeldOut(intentsDir);
+export function evaluateHeldOut(matcher: Matcher, intentsDir: string, set: 'classic' | 'faq' = 'classic'): Scores {
+  const items = loadHeldOut(intentsDir, set);
   const rows = items.map((it) => ({ truth: it.intent, predicted: matcher.classify(it.text).intent, lang: it.lang }));
   let expected = 0;
   let found = 0;

@@ -49,7 +49,10 @@ export function evaluateAnswers(config: NluPaths): { rows: Row[]; missed: string
       lang: item.lang,
       text: item.text,
       inScope,
-      topicRight: inScope ? answeredTopic === item.intent || Boolean(guide && item.need && guide.need === item.need) : decision === 'reject' || !isDomainIntent(c.intent),
+      // The topic the answer is under: its guide's (shown in the reply), else the matcher's; the right guide counts too.
+      topicRight: inScope
+        ? (guide ? guide.topic === item.intent || Boolean(isDomainIntent(item.intent) && guide.alsoTopics?.includes(item.intent)) : answeredTopic === item.intent) || Boolean(guide && item.need && guide.need === item.need)
+        : decision === 'reject' || !isDomainIntent(c.intent),
       refused: inScope && answeredTopic === undefined,
       guideRight,
       specific,

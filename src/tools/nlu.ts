@@ -67,6 +67,9 @@ export async function evaluate(config: NluPaths, args: string[]): Promise<void> 
   const matcher = new Matcher({ intentsDir: config.INTENTS_DIR, calibration, domainTerms: domainTerms(config) });
   const held = evaluateHeldOut(matcher, config.INTENTS_DIR);
   printScores('held-out set (intents/heldout, never trained on)', held);
+  // The FAQ-style set (issue 11): real wording, reported beside the first; the answer-level figures are `eval answers`.
+  const faq = evaluateHeldOut(matcher, config.INTENTS_DIR, 'faq');
+  if (faq.count > 0) printScores('FAQ-style held-out set (intents/heldout/faq-*.json, never trained on)', faq);
   const missed = missedTargets(held);
   if (missed.length) {
     console.log(`\nBELOW TARGET: ${missed.join('; ')}`);

@@ -196,7 +196,7 @@ function guideAnswer(req: AnswerRequest, g: Guide, research: Research, k: Knowle
   if (barrier) buttons.push({ label: t.rootCauseButton, action: { id: WHYS_START, value: barrier.id } });
   return {
     // The topic stays visible (and searchable in a channel) beside the date the facts were checked.
-    message: { text: lines.join('\n'), links, context: `${t.topics[req.topic]} · ${t.checked(formatDate(g.checked, lang))}`, buttons },
+    message: { text: lines.join('\n'), links, context: `${t.topics[g.topic]} · ${t.checked(formatDate(g.checked, lang))}`, buttons },
     guide: g,
   };
 }
