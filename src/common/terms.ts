@@ -20,6 +20,13 @@ export interface TermHit<P> {
 }
 
 const tokens = (text: string): string[] => fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const rawTokens = (text: string): string[] => text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+
+/**
+ * A short acronym of capitals ("OSS", "CE", "HS", "DoC") matches only as written: in lower case it is often a word of
+ * its own (Swedish "oss" is "us", "doc" a document).
+ */
+const isAcronym = (term: string): boolean => /^[\p{L}\p{N}]{1,3}$/u.test(term) && /\p{Lu}/u.test(term);
 
 /** A word of a message matches a term's word when equal, or for words of 5+ letters when only an ending is added. */
 const MAX_ENDING = 3;
@@ -30,9 +37,15 @@ export class TermSpotter<P> {
   private readonly byFirst = new Map<string, { term: string; words: string[]; payload: P }[]>();
   /** Long first words by their first five letters, for inflected matches. */
   private readonly byPrefix = new Map<string, string[]>();
+  /** Short acronyms, matched case-sensitively: "OSS" → its payloads. */
+  private readonly acronyms = new Map<string, { term: string; payload: P }[]>();
 
   constructor(entries: Iterable<{ term: string; payload: P }>) {
     for (const { term, payload } of entries) {
+      if (isAcronym(term)) {
+        this.acronyms.set(term, [...(this.acronyms.get(term) ?? []), { term, payload }]);
+        continue;
+      }
       const words = tokens(term);
       const first = words[0];
       if (!first) continue;
@@ -55,8 +68,10 @@ export class TermSpotter<P> {
 
   /** Every listed term in the text, each once. */
   find(text: string): TermHit<P>[] {
-    const ws = tokens(text.length > 2000 ? text.slice(0, 2000) : text);
+    const bounded = text.length > 2000 ? text.slice(0, 2000) : text;
+    const ws = tokens(bounded);
     const hits = new Map<string, TermHit<P>>();
+    for (const raw of rawTokens(bounded)) for (const a of this.acronyms.get(raw) ?? []) if (!hits.has(a.term)) hits.set(a.term, { term: a.term, words: 1, payload: a.payload });
     for (let i = 0; i < ws.length; i++) {
       const w = ws[i]!;
       const firsts = [w, ...(w.length >= MIN_STEM ? (this.byPrefix.get(w.slice(0, MIN_STEM)) ?? []).filter((f) => f !== w && matches(w, f)) : [])];

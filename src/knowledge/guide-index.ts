@@ -19,6 +19,8 @@ export interface GuideMatch {
 const TERM_SCORE = (words: number) => 4 + 2 * (words - 1);
 /** The matcher's topic, when the guide is on it: breaks ties between guides that share words. */
 const TOPIC_BONUS = 1.5;
+/** A guide on the matcher's topic is preferred to a better-scoring one on another topic down to this share of its score. */
+const ON_TOPIC_SHARE = 0.6;
 /** A guide about the target market named (or, negative, about another one). */
 const MARKET_BONUS = 4;
 /**
@@ -67,7 +69,11 @@ export class GuideIndex {
       const terms = named.get(i) ?? [];
       if (terms.length > 0 || score >= GUIDE_MIN_SCORE) out.push({ guide, score, terms });
     });
-    return out.sort((a, b) => b.score - a.score).slice(0, limit);
+    out.sort((a, b) => b.score - a.score);
+    // The matcher read the question as this topic: a guide on it that scores close to the best comes first.
+    const onTopic = topic === undefined ? -1 : out.findIndex((m) => m.guide.topic === topic || m.guide.alsoTopics?.includes(topic));
+    if (onTopic > 0 && out[onTopic]!.score >= ON_TOPIC_SHARE * out[0]!.score) out.unshift(...out.splice(onTopic, 1));
+    return out.slice(0, limit);
   }
 
   /** The topic of the guides whose terms the text names (most hits, then longest term), if any. */

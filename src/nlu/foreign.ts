@@ -18,9 +18,9 @@ const FUNCTION_WORDS: Record<string, string> = {
 const MARKS: Record<string, RegExp> = { es: /[ñ¿¡]/u, pl: /[łęąśżźćń]/u, pt: /[ãõ]/u, fr: /[èêçœ]|\b(?:qu|l|d|j|c)'/u, da: /[øæ]/u, nb: /[øæ]/u };
 
 /** Function words of the languages answered in: a message with more of these is theirs. */
-const OWN_WORDS = 'the a an is are we you i what how why for with on my our this that to of and in do does can need must ' +
-  'der die das ein eine ist sind wir sie ich was wie warum für mit auf mein unser unsere dieser diese zu und in brauchen müssen können ' +
-  'en ett är vi du jag vad hur varför för med på min vår vårt denna detta till och i behöver måste kan inte också av det har ska';
+const OWN_WORDS = 'the a an is are we you i what how why for with on my our this that to of and in do does can need must which should would could there their from by at as it be have has per our your us if or not no so but all any ' +
+  'der die das ein eine ist sind wir sie ich was wie warum für mit auf mein unser unsere dieser diese zu und in brauchen müssen können oder nicht bei pro welche sollen ' +
+  'en ett är vi du jag vad hur varför för med på min vår vårt denna detta till och i behöver måste kan inte också av det har ska eller som vilka vilken om';
 
 const OWN = new Set(OWN_WORDS.split(' '));
 const FOREIGN = Object.entries(FUNCTION_WORDS).map(([lang, words]) => ({ lang, words: new Set(words.split(' ').filter((w) => !OWN.has(w))) }));

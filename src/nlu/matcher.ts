@@ -240,7 +240,10 @@ export class Matcher {
     const termTopic = this.termTopic(bounded(rawText));
     if (!termTopic) return c;
     const overridable = c.intent === 'out_of_scope' || c.intent === 'help' || c.intent === 'greeting';
-    if (overridable || (isDomainIntent(c.intent) && c.intent !== termTopic && c.alternatives[0]?.intent === termTopic)) {
+    // Between two close topics the term decides; a confident classifier keeps its own (a term can be incidental).
+    const second = c.alternatives[0];
+    const closeSecond = second?.intent === termTopic && c.confidence - second.confidence < TERM_OVERRIDE_GAP;
+    if (overridable || (isDomainIntent(c.intent) && c.intent !== termTopic && closeSecond)) {
       const own = c.intent === termTopic ? c.confidence : (c.alternatives.find((a) => a.intent === termTopic)?.confidence ?? 0);
       const alternatives = [{ intent: c.intent, confidence: c.confidence }, ...c.alternatives].filter((a) => a.intent !== termTopic && a.intent !== 'out_of_scope').slice(0, 3);
       return { ...c, intent: termTopic, confidence: Math.max(own, this.calibration.answerThreshold), alternatives, termTopic };
@@ -282,6 +285,9 @@ export class Matcher {
     return 'answer';
   }
 }
+
+/** How far behind the classifier's top topic a term's topic may be and still be chosen (calibrated confidences). */
+const TERM_OVERRIDE_GAP = 0.5;
 
 /** The rejection rule that the thresholds drive; shared with the calibration fit so both apply the same rule. */
 export function isRejected(topP: number, knownRatio: number, c: Pick<Calibration, 'answerThreshold' | 'minKnownRatio'>): boolean {

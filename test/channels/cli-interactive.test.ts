@@ -8,7 +8,7 @@ describe('advisor chat (interactive terminal)', () => {
     try {
       const out = spawnSync(process.execPath, ['dist/cli.js', 'chat', '--user', 'terminal-user'], {
         cwd: ROOT,
-        input: 'Which grants can finance our first export project?\n!1\n!99\n',
+        input: 'Do we need CE marking to sell our machines abroad?\n!1\n!99\n',
         encoding: 'utf8',
         env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'info' },
         timeout: 30_000,

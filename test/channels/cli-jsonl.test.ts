@@ -24,12 +24,12 @@ describe('advisor chat --jsonl', () => {
     const empty = await chat.send({ user: 'alice', text: '   ' });
     expect('replies' in empty && empty.replies[0]!.text).toMatch(/didn't get any text/);
     // Buttons come back as {label, action:{id,value}} and links as {label,url}.
-    const answer = await chat.say('alice', 'Which grants can pay for our stand at a trade fair abroad?');
+    const answer = await chat.say('alice', 'Which trade fair abroad suits a first export, and how do we prepare our stand?');
     const withButtons = answer.find((r) => r.buttons?.length);
     expect(withButtons!.buttons![0]).toEqual({ label: expect.any(String), action: { id: expect.any(String), value: expect.any(String) } });
     expect(answer[0]!.links![0]).toEqual({ label: expect.any(String), url: expect.stringMatching(/^https:\/\//) });
     expect(await chat.close()).toBe(0);
-    expect(chat.stderr.join('')).not.toContain('Which grants');
+    expect(chat.stderr.join('')).not.toContain('Which trade fair');
   });
 
   it('continues a conversation in a second process with the same DATA_DIR', async () => {

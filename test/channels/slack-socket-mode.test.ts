@@ -51,7 +51,7 @@ describe('Slack in Socket Mode', () => {
         accepts_response_payload: false,
         retry_attempt: 0,
         retry_reason: '',
-        payload: eventEnvelope({ type: 'message', channel_type: 'im', channel: 'D-S1', user: 'US1', text: 'Which grants can finance our first export project?', ts: '1.1', team: 'T1' }),
+        payload: eventEnvelope({ type: 'message', channel_type: 'im', channel: 'D-S1', user: 'US1', text: 'Do we need CE marking to sell our machines abroad?', ts: '1.1', team: 'T1' }),
       }),
     );
     await fake.waitFor(() => fake.of('chat.postMessage', since).some((c) => c.args.channel === 'D-S1'));

@@ -90,7 +90,7 @@ describe('Slack channel', () => {
 
   it('answers a mention in a channel in its thread', async () => {
     const since = fake.calls.length;
-    await sendEvent({ type: 'app_mention', channel: 'C1', user: 'U2', text: '<@UBOT> which grants or loans can finance our first export project?', ts: '1700000000.000100', team: 'T1' });
+    await sendEvent({ type: 'app_mention', channel: 'C1', user: 'U2', text: '<@UBOT> do we need CE marking to sell our machines abroad?', ts: '1700000000.000100', team: 'T1' });
     await fake.waitFor(() => fake.of('chat.postMessage', since).some((c) => c.args.channel === 'C1'));
     const post = fake.of('chat.postMessage', since).find((c) => c.args.channel === 'C1')!;
     expect(post.args).toMatchObject({ channel: 'C1', thread_ts: '1700000000.000100' });

@@ -20,7 +20,7 @@ describe('5-Whys dialogue', () => {
     (await ann.press(summary.button('whys.save'))).expectReply(/Saved/);
     (await ann.send('my analyses')).expectReply(/Your saved analyses\*\* \(1\)/);
     // After the summary, a new question is a new request: the analysis closes.
-    (await ann.send('Which grants can finance our first export project?')).expectReply(/What to do:/);
+    (await ann.send('Do we need CE marking to sell our machines abroad?')).expectReply(/What to do:/);
     (await ann.send('back')).expectReply(/no open 5-Whys analysis/);
   });
 

@@ -32,7 +32,7 @@ describe('advisor classify', () => {
   });
 
   it('prints the answer the advisor would give with ask', () => {
-    const out = run(['ask', 'Which grants help us attend a trade fair abroad?'], '');
+    const out = run(['ask', 'We are a German company: which grants help us attend a trade fair abroad?'], '');
     expect(out.status).toBe(0);
     expect(out.stdout).toMatch(/Financing/);
     expect(out.stdout).toMatch(/https:\/\//);
