@@ -238,6 +238,20 @@ export class RetrievalIndex {
     };
   }
 
+  /**
+   * How well each of these records matches the question on its words alone (no topic vocabulary, no priors): 0 when
+   * they share no word. Answers show a guide's research findings only where they fit the question.
+   */
+  relevanceOf(text: string, lang: Lang, ids: readonly string[]): Map<string, number> {
+    const wanted = new Set(ids);
+    const scores = this.relevance(text, lang);
+    const out = new Map<string, number>();
+    this.docs.forEach((d, i) => {
+      if (wanted.has(d.item.id)) out.set(d.item.id, scores[i]!);
+    });
+    return out;
+  }
+
   /** Root causes closest to what the user wrote (5-Whys quick picks); those of `barrierId` get a head start. */
   closestRootCauses(text: string, lang: Lang, limit = 3, barrierId?: string): Scored<RootCause>[] {
     const scores = this.relevance(text, lang);

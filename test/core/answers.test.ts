@@ -119,7 +119,7 @@ describe('answers that help', () => {
   describe('home country and target market', () => {
     it.each([
       ['en', 'We are a German firm and want to ship spare parts to Switzerland. What paperwork do we need?', 'DE', 'non-eu-neighbours-switzerland', /in Switzerland: German Chambers of Commerce Abroad/, /Noted: your company is in \*\*Germany\*\*/],
-      ['de', 'Wir sitzen in Deutschland und liefern Maschinen in die Schweiz. Welche Zollpapiere brauchen wir?', 'DE', 'non-eu-neighbours-switzerland', /in Schweiz: German Chambers of Commerce Abroad/, /Notiert: Ihr Unternehmen sitzt in \*\*Deutschland\*\*/],
+      ['de', 'Wir sitzen in Deutschland und liefern Maschinen in die Schweiz. Welche Zollpapiere brauchen wir?', 'DE', 'non-eu-neighbours-switzerland', /in der Schweiz: German Chambers of Commerce Abroad/, /Notiert: Ihr Unternehmen sitzt in \*\*Deutschland\*\*/],
       ['sv', 'Vårt företag finns i Sverige och vi vill sälja till Norge. Vad gäller för tullen?', 'SE', 'non-eu-neighbours-norway', /i Norge: Business Sweden/, /Noterat: ditt företag finns i \*\*Sverige\*\*/],
     ])('%s: takes the stated home country as home and the other as the target', async (lang, question, home, id, abroad, noted) => {
       const user = t.as(`home-${lang}`);

@@ -38,8 +38,7 @@ const NAMED: Record<string, (lang: Lang) => unknown> = {
 /** Strings that may equal the English one: a word the languages share. Keyed by path, with the languages. */
 const SAME_AS_ENGLISH: Record<string, readonly Lang[]> = {
   // "in Schweden": German and English share the preposition.
-  'answers.inCountry': ['de'],
-  'answers.inTarget': ['de'],
+  'answers.inTarget': ['de', 'sv'],
   'answers.foundIn': ['de'],
 };
 /** Words that may stand in a German or Swedish list as in the English one (yes/no answers). */

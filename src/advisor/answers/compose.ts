@@ -6,7 +6,7 @@
  * under "more"); a finding tied to one country is shown only to that country's SMEs or labelled with the country.
  * Agencies come from both sides: the home country's, those that serve its firms in the target market, and EU-wide.
  */
-import { countryName } from '../../common/countries.js';
+import { countryName, inCountry } from '../../common/countries.js';
 import type { Lang } from '../../common/lang.js';
 import type { Topic } from '../../common/topics.js';
 import { citationIn } from '../../core/cite.js';
@@ -28,6 +28,10 @@ const WHYS_START = 'whys.start';
 const PAGE = { barriers: 2, solutions: 3, agencies: 3 };
 /** Findings shown under a guide: the guide is the answer, the research its backbone. */
 const RESEARCH_UNDER_GUIDE = 2;
+/** A finding is shown under a guide when it shares at least this much (BM25) with the question's own words. */
+const FINDING_MIN_RELEVANCE = 1;
+/** A second guide is offered under "more" when it scores at least this share of the first. */
+const FURTHER_GUIDE_SHARE = 0.6;
 /** Official pages linked under a guide. */
 const GUIDE_LINKS = 3;
 
@@ -83,9 +87,11 @@ export function variantFor(g: Guide, home: string | undefined, targets: readonly
 
 /** Composes an answer page; undefined when "more" has nothing left to show. */
 export function composeAnswer(req: AnswerRequest, k: Knowledge, index: RetrievalIndex): ComposedAnswer | undefined {
-  const guides = guidesFor(req, index);
+  // Further guides come under "more" only when they are nearly as good a match: else the research follows.
+  const found = guidesFor(req, index);
+  const guides = found.filter((m, i) => i === 0 || m.score >= FURTHER_GUIDE_SHARE * found[0]!.score);
   const research = searchResearch(req, k, index);
-  if (req.page < guides.length) return guideAnswer(req, guides[req.page]!.guide, research, k);
+  if (req.page < guides.length) return guideAnswer(req, guides[req.page]!.guide, research, k, index);
   if (req.page === 0) return { message: noGuideAnswer(req, research, k) };
   const message = researchPage(req, research, req.page - guides.length, k);
   return message ? { message } : undefined;
@@ -141,7 +147,7 @@ function agencyLines(req: AnswerRequest, k: Knowledge, research: Research, also:
   if (req.home) {
     for (const target of req.targets.slice(0, 1)) {
       const abroad = k.data.agencies.find((a) => a.scope === req.home && a.abroad && a.topics.includes(req.topic)) ?? k.data.agencies.find((a) => a.scope === req.home && a.abroad);
-      if (abroad && !has(abroad)) picked.push({ agency: abroad, where: countryName(target, lang) });
+      if (abroad && !has(abroad)) picked.push({ agency: abroad, where: inCountry(target, lang) });
     }
   }
   const eu = research.agencies.find((a) => a.item.scope === 'EU' && !has(a.item));
@@ -158,7 +164,7 @@ function uniqueLinks(links: Link[]): Link[] {
   return links.filter((l) => (seen.has(l.url) ? false : (seen.add(l.url), true)));
 }
 
-function guideAnswer(req: AnswerRequest, g: Guide, research: Research, k: Knowledge): ComposedAnswer {
+function guideAnswer(req: AnswerRequest, g: Guide, research: Research, k: Knowledge, index: RetrievalIndex): ComposedAnswer {
   const t = answersMessages(req.lang);
   const lang = req.lang;
   const text = g[lang];
@@ -171,17 +177,18 @@ function guideAnswer(req: AnswerRequest, g: Guide, research: Research, k: Knowle
   if (text.cost) lines.push(`${t.cost} ${text.cost}`);
   lines.push(`${t.mistakes}\n${text.mistakes.map((m) => `• ${m}`).join('\n')}`);
 
-  // The research behind the guide, where it fits: its own barriers and SME-actionable solutions, best match first.
-  const rank = new Map<string, number>([...research.barriers, ...research.solutions].map((x) => [x.item.id, x.score]));
-  const own = <T extends Barrier | Solution>(ids: string[], pick: (id: string) => T | undefined, ok: (x: T) => boolean) =>
-    ids
-      .map(pick)
-      .filter((x): x is T => x !== undefined && ok(x))
-      .sort((a, b) => (rank.get(b.id) ?? 0) - (rank.get(a.id) ?? 0));
+  // The research behind the guide, where it fits the question: its own barriers and SME-actionable solutions that
+  // share words with the question, best match first.
+  const rank = index.relevanceOf(req.question, lang, [...g.barriers, ...g.solutions]);
   const forUser = (x: Barrier | Solution) => {
     const tie = k.countryOf(x);
     return !tie.only || tie.country === req.home;
   };
+  const own = <T extends Barrier | Solution>(ids: string[], pick: (id: string) => T | undefined, ok: (x: T) => boolean) =>
+    ids
+      .map(pick)
+      .filter((x): x is T => x !== undefined && ok(x) && (rank.get(x.id) ?? 0) >= FINDING_MIN_RELEVANCE)
+      .sort((a, b) => (rank.get(b.id) ?? 0) - (rank.get(a.id) ?? 0));
   const barrier = own(g.barriers, (id) => k.barrierById.get(id), forUser)[0];
   const solution = own(g.solutions, (id) => k.solutionById.get(id), (s) => forUser(s) && smeActionable(s))[0];
   const findings = [barrier, solution].filter((x): x is Barrier | Solution => x !== undefined).slice(0, RESEARCH_UNDER_GUIDE);
@@ -226,7 +233,7 @@ function researchPage(req: AnswerRequest, r: Research, page: number, k: Knowledg
   const policy = slice(r.policy, 2);
   const agencies = slice(r.agencies, PAGE.agencies);
   if (barriers.length + solutions.length + policy.length + agencies.length === 0) return undefined;
-  const where = req.home ? t.inCountry(countryName(req.home, lang)) : t.euWide;
+  const where = req.home ? inCountry(req.home, lang) : t.euWide;
   const lines: string[] = [`**${t.topics[req.topic]} ${t.more}**`];
   if (barriers.length) lines.push(`${t.blocks}\n${barriers.map((b) => `• ${findingText(k, b, req)}`).join('\n')}`);
   if (solutions.length) lines.push(`${t.helps}\n${solutions.map((s) => `• ${findingText(k, s, req)}`).join('\n')}`);
