@@ -47,6 +47,10 @@ export const ConfigSchema = z
     MICROSOFT_APP_ID: optionalSecret,
     MICROSOFT_APP_PASSWORD: optionalSecret,
     MICROSOFT_APP_TENANT_ID: optionalSecret,
+    /** Azure creates new bots as SingleTenant or with a user-assigned managed identity; MultiTenant only for old ones. */
+    MICROSOFT_APP_TYPE: optionalSecret.pipe(z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI'], 'SingleTenant, MultiTenant or UserAssignedMSI').default('SingleTenant')),
+    /** The https address Teams and its clients reach this server at: download links of files, the app package. */
+    PUBLIC_URL: optionalSecret.pipe(z.string().url('an absolute URL such as https://advisor.example.org').optional()),
   })
   .superRefine((c, ctx) => {
     const oauth = [c.SLACK_CLIENT_ID, c.SLACK_CLIENT_SECRET, c.SLACK_STATE_SECRET];
@@ -67,19 +71,28 @@ export const ConfigSchema = z
         message: 'Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)',
       });
     }
-    if (Boolean(c.MICROSOFT_APP_ID) !== Boolean(c.MICROSOFT_APP_PASSWORD)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [c.MICROSOFT_APP_ID ? 'MICROSOFT_APP_PASSWORD' : 'MICROSOFT_APP_ID'],
-        message: 'Teams needs both MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD',
-      });
+    // A managed identity has no password; the other two app types need one, and a single-tenant bot its tenant.
+    if (c.MICROSOFT_APP_ID && c.MICROSOFT_APP_TYPE !== 'UserAssignedMSI' && !c.MICROSOFT_APP_PASSWORD) {
+      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_PASSWORD'], message: `a ${c.MICROSOFT_APP_TYPE} Teams bot needs MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD together` });
+    }
+    if (!c.MICROSOFT_APP_ID && (c.MICROSOFT_APP_PASSWORD || c.MICROSOFT_APP_TENANT_ID)) {
+      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_ID'], message: 'Teams needs MICROSOFT_APP_ID with MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID' });
+    }
+    if (c.MICROSOFT_APP_ID && c.MICROSOFT_APP_TYPE !== 'MultiTenant' && !c.MICROSOFT_APP_TENANT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_TENANT_ID'], message: `a ${c.MICROSOFT_APP_TYPE} Teams bot needs its tenant id (MICROSOFT_APP_TENANT_ID)` });
     }
   });
 
 export type Config = z.infer<typeof ConfigSchema> & {
   slackEnabled: boolean;
+  /** MICROSOFT_APP_ID is set: /api/messages authenticates every request (else it is for local development only). */
   teamsEnabled: boolean;
 };
+
+/** True for a HOST only this machine can reach: where the unauthenticated Teams endpoint may run. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
 
 /** Thrown when the environment is invalid; the message names each bad variable. */
 export class ConfigError extends Error {
@@ -103,7 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slackEnabled: Boolean(
       (c.SLACK_BOT_TOKEN && c.SLACK_SIGNING_SECRET) || (c.SLACK_BOT_TOKEN && c.SLACK_APP_TOKEN) || (c.SLACK_CLIENT_ID && c.SLACK_CLIENT_SECRET && c.SLACK_STATE_SECRET && c.SLACK_SIGNING_SECRET),
     ),
-    teamsEnabled: Boolean(c.MICROSOFT_APP_ID && c.MICROSOFT_APP_PASSWORD),
+    teamsEnabled: Boolean(c.MICROSOFT_APP_ID),
   };
 }
 

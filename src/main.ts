@@ -1,7 +1,8 @@
 /** `npm start`: the advisor server with the local web chat, and Slack/Teams when their credentials are set. */
 import type { Router } from 'express';
 import type { AdvisorApp } from './app.js';
-import { loadConfig, loadDotEnv } from './config.js';
+import { isLoopbackHost, loadConfig, loadDotEnv } from './config.js';
+import { FileLinks } from './channels/files/files.js';
 import { createLogger } from './common/logger.js';
 import { webChatExposure } from './channels/web/exposure.js';
 import { createHttpApp, listen } from './server.js';
@@ -43,6 +44,14 @@ async function main(): Promise<void> {
     if (channel.router) routers.push(channel.router);
     slack = channel;
   }
+  // Teams: /api/messages is always mounted. With an app id every request is authenticated; without one it runs
+  // unauthenticated for local development, and only where nobody else can reach it.
+  const { createTeamsChannel, refuseUnauthenticated } = await import('./channels/teams/teams.js');
+  const teamsOpen = !config.teamsEnabled && isLoopbackHost(config.HOST);
+  if (config.teamsEnabled || teamsOpen) {
+    const files = config.PUBLIC_URL ? new FileLinks(loaded.store, config.PUBLIC_URL, loaded.ports.clock) : undefined;
+    routers.push(createTeamsChannel({ config, advisor: loaded.advisor, store: loaded.store, channels: loaded.channels, inbox: loaded.inbox, worker: loaded.worker, files, logger }).router);
+  } else routers.push(refuseUnauthenticated());
   // Scheduled jobs (poll closing, reminders): the store is the record of what is due, polled every second. The embedded
   // store is this process's alone (its lock says so), so leases a crashed process left behind can go at once.
   await loaded.scheduler.recoverLeases();
@@ -58,10 +67,17 @@ async function main(): Promise<void> {
   const channels = [
     ...webChatExposure(config, base),
     `Slack       ${config.slackEnabled ? slackMode : 'off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)'}`,
-    `Teams       ${config.teamsEnabled ? 'credentials set, but this build has no Teams channel yet' : 'off'}`,
+    `Teams       ${
+      config.teamsEnabled
+        ? `on at ${base}/api/messages (Bot Framework tokens checked; app ${config.MICROSOFT_APP_TYPE})`
+        : teamsOpen
+          ? `UNAUTHENTICATED at ${base}/api/messages: for local development only (set MICROSOFT_APP_ID to require Bot Framework tokens)`
+          : `refusing ${base}/api/messages with 401: HOST ${config.HOST} is not loopback and MICROSOFT_APP_ID is not set`
+    }`,
   ];
   console.error(`Ready.\n  ${channels.join('\n  ')}\n  data in ${config.DATA_DIR}`);
-  logger.info({ port: running.port, slack: config.slackEnabled, teams: config.teamsEnabled }, 'advisor started');
+  if (teamsOpen) logger.warn({ component: 'teams' }, 'Teams endpoint runs WITHOUT authentication (no MICROSOFT_APP_ID): local development only');
+  logger.info({ port: running.port, slack: config.slackEnabled, teams: config.teamsEnabled ? 'authenticated' : teamsOpen ? 'unauthenticated (loopback)' : 'refused' }, 'advisor started');
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,9 +1,10 @@
-/** The one HTTP server: health and readiness, the local web chat, and (when configured) the Slack and Teams endpoints. */
+/** The one HTTP server: health and readiness, the local web chat, file links, and the Slack (when configured) and Teams endpoints. */
 import type http from 'node:http';
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { AdvisorApp } from './app.js';
 import type { WebChatLimits } from './channels/web/guard.js';
 import { webChatRouter } from './channels/web/routes.js';
+import { fileLinksRouter } from './channels/files/files.js';
 import type { Logger } from './common/logger.js';
 import { coreMessages } from './core/messages.js';
 import { StoreError } from './store/store.js';
@@ -52,7 +53,7 @@ export function createHttpApp(
   // and retry, rather than a 404 that would look like a misconfiguration.
   const channelRoutes: RequestHandler = (req, res, next) => {
     const routers = channels();
-    if (!current() && req.path.startsWith('/slack/')) return void res.status(503).setHeader('Retry-After', '1').json({ error: 'starting' });
+    if (!current() && (req.path.startsWith('/slack/') || req.path === '/api/messages')) return void res.status(503).setHeader('Retry-After', '1').json({ error: 'starting' });
     let i = 0;
     const step = (err?: unknown): void => {
       if (err) return next(err);
@@ -63,6 +64,8 @@ export function createHttpApp(
     step();
   };
   web.use(channelRoutes);
+  // Download links of files sent where the platform cannot take an upload (Teams cards): GET /files/<token>.
+  web.use(fileLinksRouter(() => current()?.store, logger));
   web.get('/favicon.ico', (_req, res) => {
     res.status(204).end();
   });

@@ -26,7 +26,7 @@ export async function startServer(env: Record<string, string>): Promise<StartedS
     child.stderr!.on('data', (d: Buffer) => {
       stderr += d.toString();
       if (process.env.SERVER_LOGS) process.stderr.write(d);
-      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(stderr);
+      const m = /listening on (http:\/\/[\w.]+:\d+)/.exec(stderr);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]!);

@@ -1,0 +1,202 @@
+/**
+ * The Messenger and Directory ports on Teams, and the TurnOutput of a turn run from the inbox: everything goes out
+ * through the stored conversation reference (continueConversationAsync), so it works after a restart too. Only this
+ * folder imports botbuilder.
+ */
+import { TeamsInfo, TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import { z } from 'zod';
+import type { Logger } from '../../common/logger.js';
+import { AdvisorError } from '../../core/errors.js';
+import { MessageRefSchema, type Address, type UserAddress } from '../../core/event.js';
+import type { Message, MessageRef, SayOptions, TurnOutput } from '../../core/message.js';
+import type { Directory, Messenger } from '../../core/ports.js';
+import type { Store } from '../../store/store.js';
+import type { FileLinks } from '../files/files.js';
+import { teamsMessages } from './messages.js';
+import { ConversationRefSchema, conversationKey, teamsConversations, teamsUsers, userKey, type ConversationRef } from './references.js';
+import { cardAttachment, renderCard, summaryText, type FileLink } from './render.js';
+
+/** Members are read in pages of this size (TeamsInfo's maximum is 500). */
+const MEMBER_PAGE = 200;
+
+/** botbuilder's reference from ours. */
+export function toBotReference(ref: ConversationRef): Partial<ConversationReference> {
+  return {
+    channelId: ref.channelId,
+    serviceUrl: ref.serviceUrl,
+    conversation: { id: ref.conversationId, conversationType: ref.conversationType ?? 'personal', tenantId: ref.tenantId, isGroup: ref.conversationType !== 'personal', name: '' },
+    bot: { id: ref.botId, name: ref.botName ?? '' },
+  };
+}
+
+/** Ours from an inbound activity. */
+export function referenceOf(activity: Partial<Activity>): ConversationRef {
+  const conversation = activity.conversation!;
+  const tenant = conversation.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+  const type = conversation.conversationType;
+  return ConversationRefSchema.parse({
+    channelId: activity.channelId,
+    serviceUrl: activity.serviceUrl,
+    conversationId: conversation.id,
+    conversationType: type === 'personal' || type === 'groupChat' || type === 'channel' ? type : conversation.isGroup ? 'groupChat' : 'personal',
+    tenantId: tenant,
+    botId: activity.recipient!.id,
+    botName: activity.recipient?.name || undefined,
+  });
+}
+
+export interface TeamsSender {
+  adapter: CloudAdapter;
+  /** The bot's app id ('' when running without credentials for local development). */
+  appId: string;
+  files?: FileLinks;
+  logger: Logger;
+}
+
+/** The message as a Bot Framework activity: always an Adaptive Card, with its attachments as download links. */
+async function activityFor(sender: TeamsSender, message: Message): Promise<Partial<Activity>> {
+  const files: FileLink[] = [];
+  for (const a of message.attachments ?? []) {
+    const link = sender.files ? await sender.files.link(a) : undefined;
+    if (link) files.push(link);
+    else sender.logger.warn({ file: a.mimeType }, 'a file could not be linked (no PUBLIC_URL, or too large)');
+  }
+  return { type: 'message', text: summaryText(message), attachments: [cardAttachment(renderCard(message, files))] };
+}
+
+/** Runs `logic` in a proactive turn in the conversation. */
+async function inConversation<T>(sender: TeamsSender, ref: ConversationRef, logic: (ctx: TurnContext) => Promise<T>): Promise<T> {
+  let result: T | undefined;
+  await sender.adapter.continueConversationAsync(sender.appId, toBotReference(ref), async (ctx) => {
+    result = await logic(ctx);
+  });
+  return result as T;
+}
+
+export class TeamsMessenger implements Messenger, Directory {
+  constructor(
+    private readonly sender: TeamsSender,
+    private readonly store: Store,
+  ) {}
+
+  private async reference(address: { team?: string; conversation: string }): Promise<ConversationRef> {
+    const record = await teamsConversations.get(this.store, conversationKey(address.team, address.conversation));
+    if (!record) throw new AdvisorError('UNAVAILABLE', teamsMessages('en').cannotReach);
+    return record.ref;
+  }
+
+  /** Sends in the conversation; a reply's reference names its activity id, so the card can be updated later. */
+  async send(ref: ConversationRef, message: Message): Promise<MessageRef> {
+    const activity = await activityFor(this.sender, message);
+    const sent = await inConversation(this.sender, ref, (ctx) => ctx.sendActivity(activity));
+    return { channel: 'teams', team: ref.tenantId, conversation: ref.conversationId, id: sent?.id ?? 'unknown' };
+  }
+
+  async post(to: Address, message: Message, options?: { privateTo?: UserAddress }): Promise<MessageRef | undefined> {
+    // Teams has no message only one member of a shared conversation sees: a private one goes to the 1:1 chat.
+    const target = options?.privateTo ? await this.direct(options.privateTo) : to;
+    return this.send(await this.reference(target), message);
+  }
+
+  async update(ref: MessageRef, message: Message): Promise<void> {
+    const conversation = await this.reference(ref);
+    const activity = await activityFor(this.sender, message);
+    await inConversation(this.sender, conversation, (ctx) => ctx.updateActivity({ ...activity, id: ref.id }));
+  }
+
+  async delete(ref: MessageRef): Promise<void> {
+    const conversation = await this.reference(ref);
+    await inConversation(this.sender, conversation, (ctx) => ctx.deleteActivity(ref.id));
+  }
+
+  async direct(user: UserAddress): Promise<Address> {
+    const record = await teamsUsers.get(this.store, userKey(user.team, user.user));
+    if (!record?.personal) throw new AdvisorError('UNAVAILABLE', teamsMessages('en').cannotReach);
+    return { channel: 'teams', team: user.team, conversation: record.personal.conversationId };
+  }
+
+  async forget(user: UserAddress): Promise<void> {
+    await teamsUsers.delete(this.store, userKey(user.team, user.user));
+  }
+
+  async members(conversation: Address): Promise<UserAddress[]> {
+    const ref = await this.reference(conversation);
+    return inConversation(this.sender, ref, async (ctx) => {
+      const out: UserAddress[] = [];
+      let token: string | undefined;
+      do {
+        const page = await TeamsInfo.getPagedMembers(ctx, MEMBER_PAGE, token);
+        for (const m of page.members) out.push({ channel: 'teams', team: ref.tenantId, user: m.id });
+        token = page.continuationToken || undefined;
+      } while (token);
+      return out;
+    });
+  }
+
+  async timeZone(user: UserAddress): Promise<string | undefined> {
+    return (await teamsUsers.get(this.store, userKey(user.team, user.user)))?.timeZone;
+  }
+}
+
+/** Where a turn run from the inbox answers, as stored with the delivery (plain JSON). */
+export const TeamsTargetSchema = z.object({
+  ref: ConversationRefSchema,
+  user: z.string().min(1),
+  /** The card whose action this turn answers (Action.Submit from an older client): replaced in place. */
+  source: MessageRefSchema.optional(),
+});
+export type TeamsTarget = z.infer<typeof TeamsTargetSchema>;
+
+/** The replies of one turn run from the inbox: proactive sends into the conversation, private ones to the 1:1 chat. */
+export class TeamsTurnOutput implements TurnOutput {
+  constructor(
+    private readonly messenger: TeamsMessenger,
+    private readonly target: TeamsTarget,
+  ) {}
+
+  async say(message: Message, options: SayOptions = {}): Promise<MessageRef | undefined> {
+    const t = this.target;
+    if (options.audience === 'private' && t.ref.conversationType !== 'personal') {
+      const to = await this.messenger.direct({ channel: 'teams', team: t.ref.tenantId, user: t.user }).catch(() => undefined);
+      // Not reachable privately yet: said where the user is, rather than not at all.
+      if (to) return this.messenger.post(to, message);
+    }
+    return this.messenger.send(t.ref, message);
+  }
+
+  async replaceSource(message: Message): Promise<void> {
+    if (this.target.source) await this.messenger.update(this.target.source, message);
+    else await this.say(message);
+  }
+}
+
+/**
+ * The replies of a card action answered inside its invoke: the refreshed card goes into the invoke response, other
+ * messages into the conversation right away (the request is still open).
+ */
+export class InvokeTurnOutput implements TurnOutput {
+  card?: ReturnType<typeof renderCard>;
+  private readonly said: Message[] = [];
+
+  constructor(
+    private readonly ctx: TurnContext,
+    private readonly sender: TeamsSender,
+  ) {}
+
+  async say(message: Message): Promise<MessageRef | undefined> {
+    this.said.push(message);
+    const activity = await activityFor(this.sender, message);
+    const sent = await this.ctx.sendActivity(activity);
+    const ref = TurnContext.getConversationReference(this.ctx.activity);
+    return { channel: 'teams', team: ref.conversation?.tenantId, conversation: ref.conversation!.id, id: sent?.id ?? 'unknown' };
+  }
+
+  async replaceSource(message: Message): Promise<void> {
+    const files: FileLink[] = [];
+    for (const a of message.attachments ?? []) {
+      const link = this.sender.files ? await this.sender.files.link(a) : undefined;
+      if (link) files.push(link);
+    }
+    this.card = renderCard(message, files);
+  }
+}

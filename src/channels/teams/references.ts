@@ -1,0 +1,71 @@
+/**
+ * What the Teams channel keeps to reach people later (proactive messages, updates of earlier cards): a conversation
+ * reference per conversation the bot has seen, and per user their 1:1 conversation and time zone. Kept in our own
+ * shape, not botbuilder's, so that a move to the Teams SDK keeps the records.
+ */
+import { z } from 'zod';
+import { defineCollection } from '../../store/collections.js';
+import { recordKey, type Store } from '../../store/store.js';
+
+export const ConversationRefSchema = z.object({
+  /** Bot Framework channel id ("msteams"; "emulator", "webchat" in development). */
+  channelId: z.string().min(1).max(50),
+  serviceUrl: z.string().url(),
+  conversationId: z.string().min(1).max(500),
+  conversationType: z.enum(['personal', 'groupChat', 'channel']).optional(),
+  tenantId: z.string().max(100).optional(),
+  botId: z.string().min(1).max(200),
+  botName: z.string().max(200).optional(),
+});
+export type ConversationRef = z.infer<typeof ConversationRefSchema>;
+
+const ConversationRecord = z.object({
+  ref: ConversationRefSchema,
+  /** The greeting on installation or when the bot is added was said (once per conversation). */
+  greeted: z.boolean().default(false),
+  updatedAt: z.string(),
+});
+
+const UserRecord = z.object({
+  /** The user's 1:1 conversation with the bot, once they have opened it (or the app was installed for them). */
+  personal: ConversationRefSchema.optional(),
+  /** IANA time zone from the activity (localTimezone), when the client sent it. */
+  timeZone: z.string().max(100).optional(),
+  aadObjectId: z.string().max(100).optional(),
+  updatedAt: z.string(),
+});
+
+/** Keyed by tenant and conversation id. */
+export const teamsConversations = defineCollection('teams_conversations', ConversationRecord, { split: 'hash', buckets: 16 });
+/** Keyed by tenant and user id: one file per user. */
+export const teamsUsers = defineCollection('teams_users', UserRecord, { split: 'owner', segments: 2 });
+
+/** A card action answered once: a retried invoke (same activity id) gets the same response body. */
+export const teamsInvokes = defineCollection('teams_invokes', z.object({ body: z.unknown() }), { split: 'hash', buckets: 16 });
+
+export const conversationKey = (tenant: string | undefined, conversation: string) => recordKey(tenant ?? '-', conversation);
+export const userKey = (tenant: string | undefined, user: string) => recordKey(tenant ?? '-', user);
+
+/** Remembers the conversation, and for a 1:1 chat the user's way back; says whether it was greeted before. */
+export async function remember(store: Store, ref: ConversationRef, user: { id: string; aadObjectId?: string; timeZone?: string } | undefined, now: Date): Promise<void> {
+  const at = now.toISOString();
+  await teamsConversations.update(store, conversationKey(ref.tenantId, ref.conversationId), (current) => ({ greeted: false, ...current, ref, updatedAt: at }));
+  if (!user) return;
+  await teamsUsers.update(store, userKey(ref.tenantId, user.id), (current) => ({
+    ...current,
+    ...(ref.conversationType === 'personal' ? { personal: ref } : {}),
+    ...(user.timeZone ? { timeZone: user.timeZone } : {}),
+    ...(user.aadObjectId ? { aadObjectId: user.aadObjectId } : {}),
+    updatedAt: at,
+  }));
+}
+
+/** Marks the conversation greeted; true when it was not before (the caller then greets). */
+export async function markGreeted(store: Store, ref: ConversationRef, now: Date): Promise<boolean> {
+  let first = false;
+  await teamsConversations.update(store, conversationKey(ref.tenantId, ref.conversationId), (current) => {
+    first = !current?.greeted;
+    return { ref: current?.ref ?? ref, greeted: true, updatedAt: now.toISOString() };
+  });
+  return first;
+}
