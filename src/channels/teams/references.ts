@@ -46,12 +46,28 @@ export const teamsInvokes = defineCollection('teams_invokes', z.object({ body: z
 export const conversationKey = (tenant: string | undefined, conversation: string) => recordKey(tenant ?? '-', conversation);
 export const userKey = (tenant: string | undefined, user: string) => recordKey(tenant ?? '-', user);
 
-/** Remembers the conversation, and for a 1:1 chat the user's way back; says whether it was greeted before. */
+const sameRef = (a: ConversationRef | undefined, b: ConversationRef) => a !== undefined && JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Remembers the conversation, and for a 1:1 chat the user's way back and their time zone. Most activities change
+ * nothing (the same conversation, the same user): then nothing is written, which keeps the acknowledgement fast.
+ */
 export async function remember(store: Store, ref: ConversationRef, user: { id: string; aadObjectId?: string; timeZone?: string } | undefined, now: Date): Promise<void> {
   const at = now.toISOString();
-  await teamsConversations.update(store, conversationKey(ref.tenantId, ref.conversationId), (current) => ({ greeted: false, ...current, ref, updatedAt: at }));
+  const conversation = conversationKey(ref.tenantId, ref.conversationId);
+  if (!sameRef((await teamsConversations.get(store, conversation))?.ref, ref)) {
+    await teamsConversations.update(store, conversation, (current) => ({ greeted: false, ...current, ref, updatedAt: at }));
+  }
   if (!user) return;
-  await teamsUsers.update(store, userKey(ref.tenantId, user.id), (current) => ({
+  const key = userKey(ref.tenantId, user.id);
+  const known = await teamsUsers.get(store, key);
+  const unchanged =
+    known !== undefined &&
+    (ref.conversationType !== 'personal' || sameRef(known.personal, ref)) &&
+    (!user.timeZone || known.timeZone === user.timeZone) &&
+    (!user.aadObjectId || known.aadObjectId === user.aadObjectId);
+  if (unchanged) return;
+  await teamsUsers.update(store, key, (current) => ({
     ...current,
     ...(ref.conversationType === 'personal' ? { personal: ref } : {}),
     ...(user.timeZone ? { timeZone: user.timeZone } : {}),

@@ -118,29 +118,43 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     }
   };
 
+  /**
+   * A message goes into the inbox and nothing else happens in the request: it needs no botbuilder turn (its reply
+   * goes out later through the conversation reference), which keeps the acknowledgement as cheap as the inbox write.
+   */
+  const acceptMessage = async (a: Activity, base: Omit<InboundEvent, 'text' | 'action'>, key: string, ref: ReturnType<typeof referenceOf>): Promise<void> => {
+    const user = a.from.id;
+    const team = ref.tenantId;
+    const submitted = a.value !== undefined ? actionFromCardData(a.value) : undefined;
+    if (submitted) {
+      // Action.Submit from a client without Action.Execute: the same action; the card it came from is its source.
+      const source = a.replyToId ? { channel: 'teams' as const, team, conversation: ref.conversationId, id: a.replyToId } : undefined;
+      return accept(key, { ...base, action: submitted, source }, { ref, user, source });
+    }
+    // In a channel or group chat the bot hears messages that @mention it: the mention is not part of the question.
+    const text = (TurnContext.removeRecipientMention(a) ?? a.text ?? '').trim().slice(0, MAX_TEXT_LENGTH + 1);
+    if (!text) return;
+    return accept(key, { ...base, text }, { ref, user });
+  };
+
+  /** What an activity carries for the core: who, where, and its inbox key. */
+  const context = async (a: Activity) => {
+    const ref = referenceOf(a);
+    const base = { channel: 'teams' as const, team: ref.tenantId, user: a.from.id, conversation: ref.conversationId, locale: a.locale };
+    await remember(store, ref, { id: a.from.id, aadObjectId: a.from.aadObjectId, timeZone: a.localTimezone }, advisor.ports.clock());
+    return { ref, base, key: `teams:${recordKey(ref.tenantId ?? '-', ref.conversationId, a.id ?? '-')}` };
+  };
+
   const logic = async (ctx: TurnContext): Promise<void> => {
     const a = ctx.activity;
     // Other bots (and this one's own echoes) never start a turn.
     if (a.from.role === 'bot') return;
-    const ref = referenceOf(a);
+    const { ref, base, key } = await context(a);
     const team = ref.tenantId;
     const user = a.from.id;
-    const base = { channel: 'teams' as const, team, user, conversation: ref.conversationId, locale: a.locale };
-    await remember(store, ref, { id: user, aadObjectId: a.from.aadObjectId, timeZone: a.localTimezone }, advisor.ports.clock());
-    const key = `teams:${recordKey(team ?? '-', ref.conversationId, a.id ?? '-')}`;
     switch (a.type) {
-      case ActivityTypes.Message: {
-        const submitted = a.value !== undefined ? actionFromCardData(a.value) : undefined;
-        if (submitted) {
-          // Action.Submit from a client without Action.Execute: the card it came from is replaced in place.
-          const source = a.replyToId ? { channel: 'teams' as const, team, conversation: ref.conversationId, id: a.replyToId } : undefined;
-          return accept(key, { ...base, action: submitted, source }, { ref, user, source });
-        }
-        // In a channel or group chat the bot hears messages that @mention it: the mention is not part of the question.
-        const text = (TurnContext.removeRecipientMention(a) ?? a.text ?? '').trim().slice(0, MAX_TEXT_LENGTH + 1);
-        if (!text) return;
-        return accept(key, { ...base, text }, { ref, user });
-      }
+      case ActivityTypes.Message:
+        return acceptMessage(a, base, key, ref);
       case ActivityTypes.Invoke: {
         if (a.name !== 'adaptiveCard/action') return void (await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: {} } }));
         const body = await answerInvoke(ctx, key, base, ref);
@@ -198,6 +212,13 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       return void res.status(401).json({ error: 'unauthorized' });
     }
     try {
+      if (activity.type === ActivityTypes.Message) {
+        if (activity.from.role !== 'bot') {
+          const { ref, base, key } = await context(activity);
+          await acceptMessage(activity, base, key, ref);
+        }
+        return void res.status(200).end();
+      }
       const invoke = await adapter.run(authResult, activity, logic);
       res.status(invoke?.status ?? 200);
       if (invoke?.body !== undefined) res.json(invoke.body);
