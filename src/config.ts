@@ -39,6 +39,8 @@ export const ConfigSchema = z
     SLACK_API_URL: optionalSecret.pipe(z.string().url('an absolute URL such as https://slack.com/api/').optional()),
     /** Slack Web API calls (and response_url posts) give up after this long; the inbox then retries the turn. */
     SLACK_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** A Bot Connector call (a Teams reply, update, members) gives up after this long; the inbox then retries the turn. */
+    TEAMS_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     /** On SIGTERM, how long turns in progress may take before they are handed back to the inbox and the process exits. */
     SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
     SLACK_CLIENT_ID: optionalSecret,

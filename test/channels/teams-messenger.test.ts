@@ -7,7 +7,7 @@ import express from 'express';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILE_LINK_MINUTES, FileLinks, fileLinksRouter } from '../../src/channels/files/files.js';
-import { TeamsMessenger } from '../../src/channels/teams/messenger.js';
+import { ConnectorTimeout, TeamsMessenger } from '../../src/channels/teams/messenger.js';
 import { remember } from '../../src/channels/teams/references.js';
 import { createLogger } from '../../src/common/logger.js';
 import { AdvisorError } from '../../src/core/errors.js';
@@ -28,7 +28,7 @@ describe('Teams Messenger and Directory', () => {
   beforeAll(async () => {
     await connector.start();
     files = new FileLinks(store, 'https://advisor.example.org', clock.now);
-    messenger = new TeamsMessenger({ adapter: new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), appId: '', files, logger }, store);
+    messenger = new TeamsMessenger({ adapter: new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})), appId: '', files, logger, timeoutMs: 2000 }, store);
     const ref = (id: string, conversationType: 'personal' | 'channel') => ({ channelId: 'msteams', serviceUrl: connector.url, conversationId: id, conversationType, tenantId: 't1', botId: '28:bot' });
     await remember(store, ref('a:ann-1on1', 'personal'), { id: '29:ann', timeZone: 'Europe/Berlin' }, clock.now());
     await remember(store, ref('19:channel', 'channel'), { id: '29:ann' }, clock.now());
@@ -69,6 +69,17 @@ describe('Teams Messenger and Directory', () => {
     expect(await messenger.timeZone({ channel: 'teams', team: 't1', user: '29:bob' })).toBeUndefined();
     await messenger.forget({ channel: 'teams', team: 't1', user: '29:ann' });
     expect(await messenger.timeZone({ channel: 'teams', team: 't1', user: '29:ann' })).toBeUndefined();
+  });
+
+  it('gives up on a Bot Connector that does not answer, so the inbox can retry the turn', async () => {
+    connector.hang = true;
+    const started = Date.now();
+    try {
+      await expect(messenger.post({ channel: 'teams', team: 't1', conversation: '19:channel' }, { text: 'hello' })).rejects.toBeInstanceOf(ConnectorTimeout);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      connector.hang = false;
+    }
   });
 
   it('carries files as signed links that expire, a chart as an image with its alt text', async () => {

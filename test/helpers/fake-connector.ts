@@ -17,6 +17,8 @@ export interface ConnectorCall {
 export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
   members: { id: string; name: string; aadObjectId?: string }[] = [];
+  /** While true, requests are recorded and never answered (a hung Bot Connector). */
+  hang = false;
   private server?: http.Server;
   private n = 0;
   url = '';
@@ -31,6 +33,7 @@ export class FakeConnector {
         const conversation = m ? decodeURIComponent(m[1]!) : '';
         const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
         this.calls.push({ method: req.method ?? '', path: url.pathname, conversation, activityId: m?.[3] ? decodeURIComponent(m[3]) : undefined, body, authorization: req.headers.authorization });
+        if (this.hang) return;
         res.setHeader('content-type', 'application/json');
         if (m?.[2] === 'pagedmembers') return void res.end(JSON.stringify({ members: this.members }));
         if (req.method === 'DELETE') return void res.end('{}');
@@ -60,6 +63,7 @@ export class FakeConnector {
   }
 
   async stop(): Promise<void> {
+    this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 }

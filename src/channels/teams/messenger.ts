@@ -51,6 +51,19 @@ export interface TeamsSender {
   appId: string;
   files?: FileLinks;
   logger: Logger;
+  /** A Bot Connector call that has not answered after this long fails the send (the inbox then retries the turn). */
+  timeoutMs: number;
+}
+
+/** Thrown when the Bot Connector does not answer in time; the call may still land, so the turn is retried, not repeated blindly. */
+export class ConnectorTimeout extends Error {}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ConnectorTimeout(`the Bot Connector did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** The message as a Bot Framework activity: always an Adaptive Card, with its attachments as download links. */
@@ -67,9 +80,12 @@ async function activityFor(sender: TeamsSender, message: Message): Promise<Parti
 /** Runs `logic` in a proactive turn in the conversation. */
 async function inConversation<T>(sender: TeamsSender, ref: ConversationRef, logic: (ctx: TurnContext) => Promise<T>): Promise<T> {
   let result: T | undefined;
-  await sender.adapter.continueConversationAsync(sender.appId, toBotReference(ref), async (ctx) => {
-    result = await logic(ctx);
-  });
+  await withTimeout(
+    sender.adapter.continueConversationAsync(sender.appId, toBotReference(ref), async (ctx) => {
+      result = await logic(ctx);
+    }),
+    sender.timeoutMs,
+  );
   return result as T;
 }
 
@@ -186,7 +202,7 @@ export class InvokeTurnOutput implements TurnOutput {
   async say(message: Message): Promise<MessageRef | undefined> {
     this.said.push(message);
     const activity = await activityFor(this.sender, message);
-    const sent = await this.ctx.sendActivity(activity);
+    const sent = await withTimeout(this.ctx.sendActivity(activity), this.sender.timeoutMs);
     const ref = TurnContext.getConversationReference(this.ctx.activity);
     return { channel: 'teams', team: ref.conversation?.tenantId, conversation: ref.conversation!.id, id: sent?.id ?? 'unknown' };
   }

@@ -35,6 +35,7 @@ export interface TeamsConfig {
   MICROSOFT_APP_PASSWORD?: string;
   MICROSOFT_APP_TENANT_ID?: string;
   MICROSOFT_APP_TYPE: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
+  TEAMS_API_TIMEOUT_MS?: number;
 }
 
 export interface TeamsChannelDeps {
@@ -99,7 +100,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     authenticated ? { MicrosoftAppId: appId, MicrosoftAppPassword: config.MICROSOFT_APP_PASSWORD, MicrosoftAppTenantId: config.MICROSOFT_APP_TENANT_ID, MicrosoftAppType: config.MICROSOFT_APP_TYPE } : {},
   );
   const adapter = new AuthenticatedAdapter(auth);
-  const sender: TeamsSender = { adapter, appId, files: deps.files, logger };
+  const sender: TeamsSender = { adapter, appId, files: deps.files, logger, timeoutMs: config.TEAMS_API_TIMEOUT_MS ?? 10_000 };
   const messenger = new TeamsMessenger(sender, store);
   deps.channels.register({ channel: 'teams', messenger, directory: messenger });
   worker.register('teams', { output: async (raw) => new TeamsTurnOutput(messenger, TeamsTargetSchema.parse(raw)) });
@@ -141,7 +142,10 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
   const context = async (a: Activity) => {
     const ref = referenceOf(a);
     const base = { channel: 'teams' as const, team: ref.tenantId, user: a.from.id, conversation: ref.conversationId, locale: a.locale };
-    await remember(store, ref, { id: a.from.id, aadObjectId: a.from.aadObjectId, timeZone: a.localTimezone }, advisor.ports.clock());
+    // The time zone comes as localTimezone, or in the clientInfo entity older clients send.
+    const clientInfo = (a.entities ?? []).find((e) => e.type === 'clientInfo') as { timezone?: unknown } | undefined;
+    const timeZone = a.localTimezone ?? (typeof clientInfo?.timezone === 'string' ? clientInfo.timezone.slice(0, 100) : undefined);
+    await remember(store, ref, { id: a.from.id, aadObjectId: a.from.aadObjectId, timeZone }, advisor.ports.clock());
     return { ref, base, key: `teams:${recordKey(ref.tenantId ?? '-', ref.conversationId, a.id ?? '-')}` };
   };
 
