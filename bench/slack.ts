@@ -4,16 +4,14 @@
  * to the same loopback fake Web API, which runs in a process of its own. Measures acknowledgements per second and p50/p99 ack latency; rounds alternate
  * between the two so that machine noise hits both alike. Prints a Markdown table for BENCHMARKS.md.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { fork } from 'node:child_process';
 import { eventEnvelope, slackSignature } from '../test/helpers/fake-slack.js';
+import { ROOT, freePort, load, median, quantile, startProcess, waitReady } from './common.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const SECRET = 'bench-secret';
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
@@ -31,81 +29,22 @@ const QUESTIONS = [
   'What customs duties apply when we export to Serbia?',
 ];
 
-async function freePort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-async function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, cwd = ROOT): Promise<ChildProcess> {
-  const child = spawn(args[0]!, args.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (ready.test(err)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
-  });
-  return child;
-}
-
-async function waitReady(url: string): Promise<void> {
-  for (;;) {
-    const ok = await fetch(url).then((r) => r.status < 500).catch(() => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Sends `total` signed events with `concurrency` in flight; returns per-request latencies and the wall time. */
-async function load(port: string, total: number, concurrency: number, tag: string): Promise<{ latencies: number[]; seconds: number; failures: number }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const latencies: number[] = [];
-  let failures = 0;
-  let next = 0;
-  const one = (i: number) =>
-    new Promise<void>((resolve) => {
+function loadEvents(port: string, total: number, concurrency: number, tag: string) {
+  return load({
+    port,
+    path: '/slack/events',
+    total,
+    concurrency,
+    body: (i) => {
       const user = `U${i % 200}`;
-      const body = JSON.stringify(
-        eventEnvelope(
-          { type: 'message', channel_type: 'im', channel: `D${user}`, user, text: QUESTIONS[i % QUESTIONS.length], ts: `${1_700_000_000 + i}.000100`, team: 'T1' },
-          `Ev${tag}${i}`,
-        ),
-      );
-      const started = performance.now();
-      const req = http.request(
-        { host: '127.0.0.1', port, path: '/slack/events', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...slackSignature(SECRET, body) } },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            if (res.statusCode === 200) latencies.push(performance.now() - started);
-            else failures++;
-            resolve();
-          });
-        },
-      );
-      req.on('error', () => {
-        failures++;
-        resolve();
-      });
-      req.end(body);
-    });
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) await one(next++);
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
-  return { latencies, seconds, failures };
+      return JSON.stringify(eventEnvelope({ type: 'message', channel_type: 'im', channel: `D${user}`, user, text: QUESTIONS[i % QUESTIONS.length], ts: `${1_700_000_000 + i}.000100`, team: 'T1' }, `Ev${tag}${i}`));
+    },
+    headers: (body) => slackSignature(SECRET, body),
+  });
 }
 
-const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
-const median = (xs: number[]) => q(xs, 0.5);
+const q = quantile;
 
 /** The fake Web API in its own process (bench/fake-slack-process.ts), asked over IPC. */
 async function startFake(): Promise<{ url: string; count(): Promise<number>; summary(): Promise<{ posts: number; echoes: number; distinct: number }>; stop(): Promise<void> }> {
@@ -158,18 +97,18 @@ async function main(): Promise<void> {
   };
   let failures = 0;
   // Warm-up for both (JIT, caches, keep-alive sockets).
-  await load(oursPort, 300, CONCURRENCY, 'warm-o');
+  await loadEvents(oursPort, 300, CONCURRENCY, 'warm-o');
   await drain();
-  await load(barePort, 300, CONCURRENCY, 'warm-b');
+  await loadEvents(barePort, 300, CONCURRENCY, 'warm-b');
   await drain();
   if (before) {
-    await load(beforePort, 300, CONCURRENCY, 'warm-x');
+    await loadEvents(beforePort, 300, CONCURRENCY, 'warm-x');
     await drain();
   }
   for (let r = 0; r < ROUNDS; r++) {
     for (const [name, port] of apps) {
       const started = performance.now();
-      const x = await load(port, REQUESTS, CONCURRENCY, `${name}${r}-`);
+      const x = await loadEvents(port, REQUESTS, CONCURRENCY, `${name}${r}-`);
       // The work queued behind the acks (answers, store writes, posts) must finish before the other app's round,
       // or it would slow that round down; its end also gives the end-to-end rate of answered events.
       const lastPost = await drain();

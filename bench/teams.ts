@@ -5,40 +5,18 @@
  * durable inbox and answers after; the echo bot answers inside the request. Card invokes (Action.Execute), which the
  * advisor must answer in the response, are measured separately. Rounds alternate. Prints Markdown for BENCHMARKS.md.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import { ROOT, freePort, load, median, quantile, startProcess } from './common.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const INVOKES = Number(process.env.BENCH_INVOKES ?? 500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const QUESTIONS = ['Do we need CE marking to sell our machines in Norway?', 'How do I get an EORI number? We are based in Sweden.', 'How do we find a distributor in Germany?', 'hello', 'What goes into an export plan?'];
-
-async function freePort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-async function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(args[0]!, args.slice(1), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (ready.test(err)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
-  });
-  return child;
-}
 
 function activity(connector: string, i: number, tag: string, invoke: boolean): Record<string, unknown> {
   const user = `u${i % 200}`;
@@ -55,40 +33,11 @@ function activity(connector: string, i: number, tag: string, invoke: boolean): R
   };
 }
 
-async function load(port: string, connector: string, total: number, tag: string, invoke: boolean): Promise<{ latencies: number[]; seconds: number; failures: number }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const latencies: number[] = [];
-  let failures = 0;
-  let next = 0;
-  const one = (i: number) =>
-    new Promise<void>((resolve) => {
-      const body = JSON.stringify(activity(connector, i, tag, invoke));
-      const started = performance.now();
-      const req = http.request({ host: '127.0.0.1', port, path: '/api/messages', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode === 200) latencies.push(performance.now() - started);
-          else failures++;
-          resolve();
-        });
-      });
-      req.on('error', () => {
-        failures++;
-        resolve();
-      });
-      req.end(body);
-    });
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < total) await one(next++);
-  }));
-  const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
-  return { latencies, seconds, failures };
+function loadActivities(port: string, connector: string, total: number, tag: string, invoke: boolean) {
+  return load({ port, path: '/api/messages', total, concurrency: CONCURRENCY, body: (i) => JSON.stringify(activity(connector, i, tag, invoke)) });
 }
 
-const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
-const median = (xs: number[]) => q(xs, 0.5);
+const q = quantile;
 
 async function main(): Promise<void> {
   const fake = fork(path.join(ROOT, 'bench/fake-connector-process.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
@@ -114,13 +63,13 @@ async function main(): Promise<void> {
   const results = { ours: [] as Round[], bare: [] as Round[], oursInvoke: [] as Round[], bareInvoke: [] as Round[] };
   let failures = 0;
   for (const [port, tag] of [[oursPort, 'wo'], [barePort, 'wb']] as const) {
-    await load(port, connector, 300, tag, false);
+    await loadActivities(port, connector, 300, tag, false);
     await drain();
   }
   for (let r = 0; r < ROUNDS; r++) {
     for (const [name, port, invoke, total] of [['ours', oursPort, false, REQUESTS], ['bare', barePort, false, REQUESTS], ['oursInvoke', oursPort, true, INVOKES], ['bareInvoke', barePort, true, INVOKES]] as const) {
       const started = performance.now();
-      const x = await load(port, connector, total, `${name}${r}-`, invoke);
+      const x = await loadActivities(port, connector, total, `${name}${r}-`, invoke);
       const last = await drain();
       failures += x.failures;
       results[name].push({ rps: x.latencies.length / x.seconds, p50: median(x.latencies), p99: q(x.latencies, 0.99), replyRate: total / ((last - started) / 1000) });

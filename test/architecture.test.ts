@@ -81,4 +81,13 @@ describe('architecture', () => {
       .filter((x) => x.lines > 400);
     expect(long).toEqual([]);
   });
+
+  it('keeps botbuilder inside src/channels/teams/, so that moving to the Teams SDK is a rewrite of that folder alone', () => {
+    const outside = sourceFiles(SRC)
+      .filter((f) => /from\s+'botbuilder[^']*'/.test(fs.readFileSync(f, 'utf8')))
+      .map((f) => path.relative(ROOT, f))
+      .filter((f) => !f.startsWith(path.join('src', 'channels', 'teams') + path.sep));
+    expect(outside).toEqual([]);
+    expect(sourceFiles(path.join(SRC, 'channels', 'teams')).some((f) => /from\s+'botbuilder'/.test(fs.readFileSync(f, 'utf8')))).toBe(true);
+  });
 });

@@ -7,11 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import JSZip from 'jszip';
+import type * as AjvDraft04 from 'ajv-draft-04';
 import { z } from 'zod';
 
 const require = createRequire(import.meta.url);
 // A CommonJS module whose default export is the class: required, so that ES module interop cannot wrap it.
-const Ajv04 = (require('ajv-draft-04') as { default: (typeof import('ajv-draft-04'))['default'] }).default;
+const Ajv04 = (require('ajv-draft-04') as { default: (typeof AjvDraft04)['default']['default'] }).default;
 const SCHEMA_VERSION = 'v1.30';
 
 const PackageEnv = z.object({

@@ -183,7 +183,9 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     if (earlier) return earlier.body;
     const value = ctx.activity.value as { action?: { verb?: unknown; data?: unknown } } | undefined;
     const action = actionFromCardData(value?.action?.data ?? {}, typeof value?.action?.verb === 'string' ? value.action.verb : undefined);
-    const lang = advisor.ports.matcher.language('', advisor.defaultLanguage);
+    // A card action has no words to take a language from: the client's locale, else the deployment's default.
+    const locale = (ctx.activity.locale ?? '').slice(0, 2).toLowerCase();
+    const lang = locale === 'de' || locale === 'sv' || locale === 'en' ? locale : advisor.defaultLanguage;
     if (!action) {
       logger.info({ component: 'teams' }, 'card action with data that is not ours: ignored');
       return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: teamsMessages(lang).notTaken };
