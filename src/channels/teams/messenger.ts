@@ -66,7 +66,7 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** The message as a Bot Framework activity: always an Adaptive Card, with its attachments as download links. */
+/** The message as a Bot Framework activity: always an Adaptive Card, its attachments as download links. */
 async function activityFor(sender: TeamsSender, message: Message): Promise<Partial<Activity>> {
   const files: FileLink[] = [];
   for (const a of message.attachments ?? []) {
@@ -74,7 +74,8 @@ async function activityFor(sender: TeamsSender, message: Message): Promise<Parti
     if (link) files.push(link);
     else sender.logger.warn({ file: a.mimeType }, 'a file could not be linked (no PUBLIC_URL, or too large)');
   }
-  return { type: 'message', text: summaryText(message), attachments: [cardAttachment(renderCard(message, files))] };
+  // No `text` beside the card (Teams would show it above the card, twice); the summary is what notifications show.
+  return { type: 'message', summary: summaryText(message), attachments: [cardAttachment(renderCard(message, files))] };
 }
 
 /** Runs `logic` in a proactive turn in the conversation. */
