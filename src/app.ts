@@ -86,7 +86,7 @@ export async function createAdvisorApp(config: Config, logger: Logger, options: 
     retrieval,
     log: logger,
     newId: () => crypto.randomUUID(),
-    settings: { dialogIdleHours: config.DIALOG_IDLE_HOURS },
+    settings: { dialogIdleHours: config.DIALOG_IDLE_HOURS, roles: { owners: config.ADVISOR_OWNERS, managers: config.ADVISOR_MANAGERS, facilitators: config.ADVISOR_FACILITATORS } },
   };
   const web = new WebMessenger(store, clock);
   channels.register({ channel: 'web', messenger: web, directory: web });

@@ -2,6 +2,13 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+/** A list of user ids, separated by commas or spaces; each as the platform gives it. */
+const userIds = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(/[\s,]+/).filter(Boolean))
+  .pipe(z.array(z.string().max(200, 'a user id is at most 200 characters').regex(/^[^\u0000-\u001f\u007f]+$/, 'a user id has no control characters')).max(1000));
+
 const optionalSecret = z
   .string()
   .trim()
@@ -39,6 +46,12 @@ export const ConfigSchema = z
     SLACK_API_URL: optionalSecret.pipe(z.string().url('an absolute URL such as https://slack.com/api/').optional()),
     /** Slack Web API calls (and response_url posts) give up after this long; the inbox then retries the turn. */
     SLACK_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** May grant and revoke the other roles in chat, and do what they allow (user ids, comma-separated). */
+    ADVISOR_OWNERS: userIds,
+    /** May create polls. */
+    ADVISOR_MANAGERS: userIds,
+    /** May run surveys. */
+    ADVISOR_FACILITATORS: userIds,
     /** A Bot Connector call (a Teams reply, update, members) gives up after this long; the inbox then retries the turn. */
     TEAMS_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     /** On SIGTERM, how long turns in progress may take before they are handed back to the inbox and the process exits. */

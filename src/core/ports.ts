@@ -72,6 +72,8 @@ export interface Ports {
 export interface Settings {
   /** An unfinished dialogue closes after this idle time. */
   dialogIdleHours: number;
+  /** Who holds a role from the environment (ADVISOR_OWNERS, ADVISOR_MANAGERS, ADVISOR_FACILITATORS): user ids. */
+  roles: { owners: readonly string[]; managers: readonly string[]; facilitators: readonly string[] };
 }
 
 export interface JobContext {

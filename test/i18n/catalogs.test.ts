@@ -20,6 +20,8 @@ import { privacyMessages } from '../../src/advisor/privacy/messages.js';
 import { profileMessages } from '../../src/advisor/profile/messages.js';
 import { whysMessages } from '../../src/dialogs/whys/messages.js';
 import { slackMessages } from '../../src/channels/slack/messages.js';
+import { rolesMessages } from '../../src/advisor/roles/messages.js';
+import { teamsMessages } from '../../src/channels/teams/messages.js';
 
 const OTHER_LANGS = LANGS.filter((l): l is Exclude<Lang, 'en'> => l !== 'en');
 
@@ -33,6 +35,8 @@ const NAMED: Record<string, (lang: Lang) => unknown> = {
   profile: profileMessages,
   whys: whysMessages,
   slack: slackMessages,
+  roles: rolesMessages,
+  teams: teamsMessages,
 };
 
 /** Strings that may equal the English one: a word the languages share. Keyed by path, with the languages. */

@@ -41,11 +41,12 @@ const SECTOR_PATTERNS = [
 ];
 
 /** The profile as a message, with a form to change it (a Slack modal when opened from /advisor profile). */
-export function profileMessage(p: Profile, lang: Lang): Message {
+export function profileMessage(p: Profile, lang: Lang, userId?: string): Message {
   const t = m(lang);
   const l = lm(lang);
   return {
-    text: `${t.profile(p.country ? countryName(p.country, lang) : undefined, p.sector ? t.sectors[p.sector] : undefined)}\n${l.line(p.language ? l.names[p.language] : undefined)}`,
+    // The id is what an owner grants roles to (role add <id> manager); in the web chat the server issued it.
+    text: `${t.profile(p.country ? countryName(p.country, lang) : undefined, p.sector ? t.sectors[p.sector] : undefined)}\n${l.line(p.language ? l.names[p.language] : undefined)}${userId ? `\n${t.yourId(quoteUserText(userId, 100))}` : ''}`,
     input: {
       kind: 'form',
       action: 'profile.save',
@@ -117,7 +118,7 @@ export const profile = defineFeature({
       id: 'profile.show',
       words: words(['my profile', 'profile', 'show profile', 'show my profile'], ['mein profil', 'profil'], ['min profil', 'visa profil']),
       interrupts: true,
-      run: async (ctx) => void (await ctx.say(profileMessage(await readProfile(ctx.ports.store, ctx.userKey, ctx.now), ctx.lang))),
+      run: async (ctx) => void (await ctx.say(profileMessage(await readProfile(ctx.ports.store, ctx.userKey, ctx.now), ctx.lang, ctx.user.user))),
     }),
     command(PROFILE, {
       id: 'profile.clear',
@@ -149,5 +150,5 @@ export const profile = defineFeature({
   forget: async (user, ports: Ports, lang) => m(lang).forgot(await profiles.delete(ports.store, userKeyOf(user))),
   help: (lang) => `${m(lang).help}\n${lm(lang).help}`,
   preferredLanguage,
-  home: async (user, ports, lang) => [profileMessage(await readProfile(ports.store, userKeyOf(user), ports.clock()), lang)],
+  home: async (user, ports, lang) => [profileMessage(await readProfile(ports.store, userKeyOf(user), ports.clock()), lang, user.user)],
 });

@@ -17,6 +17,7 @@ export const profileMessages = defineMessages({
       logistics: 'Logistics',
       other: 'Other',
     } satisfies Record<Sector, string>,
+    yourId: (id: string) => `Your id (for roles such as poll manager): ${id}`,
     profile: (country: string | undefined, sector: string | undefined) =>
       `**Your profile**\nCountry: ${country ?? 'not set'}\nSector: ${sector ?? 'not set'}\nChange it by typing e.g. _my country is Sweden_ or _set sector automotive_; **clear profile** deletes it.`,
     edit: 'Edit profile',
@@ -51,6 +52,7 @@ export const profileMessages = defineMessages({
       logistics: 'Logistik',
       other: 'Sonstige',
     },
+    yourId: (id: string) => `Ihre Kennung (für Rollen wie Umfrage-Manager): ${id}`,
     profile: (country: string | undefined, sector: string | undefined) =>
       `**Ihr Profil**\nLand: ${country ?? 'nicht angegeben'}\nBranche: ${sector ?? 'nicht angegeben'}\nÄndern können Sie es z. B. mit _Land: Deutschland_ oder _Branche: Maschinenbau_; mit **Profil löschen** wird es gelöscht.`,
     edit: 'Profil bearbeiten',
@@ -85,6 +87,7 @@ export const profileMessages = defineMessages({
       logistics: 'Logistik',
       other: 'Övrigt',
     },
+    yourId: (id: string) => `Ditt id (för roller som ansvarig för omröstningar): ${id}`,
     profile: (country: string | undefined, sector: string | undefined) =>
       `**Din profil**\nLand: ${country ?? 'inte angivet'}\nBransch: ${sector ?? 'inte angiven'}\nÄndra den genom att skriva t.ex. _vårt land är Sverige_ eller _bransch: maskinindustri_; **rensa profil** raderar den.`,
     edit: 'Redigera profil',
