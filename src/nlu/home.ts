@@ -1,42 +1,46 @@
 /**
  * Home country or target market: a country named in a question is a target market unless the user says it is theirs
  * ("we are a German firm", "wir sitzen in Deutschland", "vårt företag finns i Sverige"), in any of the three languages
- * and anywhere in a longer question. Decided on the words just before and after the country's mention.
+ * and anywhere in a longer question. It is theirs only when a first-person subject ("we are", "our company", "wir",
+ * "unser Unternehmen", "vi", "vårt företag") comes shortly before it, with nothing in between that makes it someone
+ * else's ("a customer based in Switzerland", "we are looking for a German supplier", "wir liefern nach Österreich").
  */
 import type { Entity } from './entities.js';
 
-/** Words just before the country that make it the user's own ("based in", "wir sitzen in", "vi finns i"). */
-const BEFORE_PLACE = [
-  // English
-  /\b(?:based|located|headquartered|established|registered|incorporated|situated)\s+(?:here\s+)?in\s+(?:the\s+)?$/,
-  /\b(?:we(?:'re| are)|i(?:'m| am)|our (?:company|firm|business|shop|start-?up) is|my (?:company|firm|business) is)\s+(?:\w+\s+){0,2}?(?:in|from)\s+(?:the\s+)?$/,
-  /\b(?:we|i)\s+(?:come|are coming)\s+from\s+(?:the\s+)?$/,
-  /\b(?:here in|out of)\s+(?:the\s+)?$/,
-  /\b(?:company|firm|business|sme|manufacturer|exporter|producer|supplier|start-?up)\s+(?:based\s+)?in\s+(?:the\s+)?$/,
-  // German
-  /\b(?:wir|ich)\s+(?:sitzen|sitze|sind|bin|befinden uns|arbeiten|produzieren)\s+(?:\S+\s+){0,2}?(?:in|im|aus)\s+(?:der\s+|den\s+)?$/,
-  /\b(?:wir|ich)\s+(?:kommen|komme|stammen)\s+aus\s+(?:der\s+|den\s+)?$/,
-  /\b(?:unser|unsere|mein|meine)\s+(?:\S+\s+){0,2}?(?:sitzt|ist|liegt|befindet sich|hat (?:ihren|seinen) sitz)\s+(?:\S+\s+){0,1}?(?:in|im)\s+(?:der\s+|den\s+)?$/,
-  /\b(?:mit sitz|sitz|ansässig|niedergelassen|hier|bei uns)\s+in\s+(?:der\s+|den\s+)?$/,
-  /\b(?:unternehmen|firma|betrieb|kmu|hersteller|gmbh)\s+aus\s+(?:der\s+|den\s+)?$/,
-  // Swedish
-  /\b(?:vi|jag)\s+(?:finns|sitter|ligger|är|jobbar|arbetar|producerar|verkar)\s+(?:\S+\s+){0,2}?(?:i|från)\s+$/,
-  /\b(?:vi|jag)\s+kommer\s+från\s+$/,
-  /\b(?:vårt|vår|mitt|min)\s+(?:\S+\s+){0,2}?(?:finns|ligger|sitter|är|har sitt säte)\s+(?:\S+\s+){0,1}?(?:i|från)\s+$/,
-  /\b(?:baserade|baserat|baserad|etablerade|etablerat|verksamma|verksamt|registrerat|här|hos oss)\s+i\s+$/,
-  /\b(?:företag|bolag|tillverkare|exportör)\s+(?:från|i)\s+$/,
-];
-
-/** "We are a (small) German company", "als deutsches Unternehmen", "vi är ett svenskt företag": an adjective of the country. */
-const BEFORE_ADJECTIVE = [
-  /\b(?:we(?:'re| are)|i(?:'m| am)|as|our|my|i run|we run|i own)\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}$/,
-  /\b(?:wir sind|ich bin|als|unser|unsere|unseres|meine|mein|ich führe|ich habe)\s+(?:ein|eine|einen|einer|eines)?\s*(?:[\p{L}-]+\s+){0,3}$/u,
-  /\b(?:vi är|jag är|som|vårt|vår|mitt|min|jag driver|vi driver)\s+(?:ett|en)?\s*(?:[\p{L}-]+\s+){0,3}$/u,
-];
+/**
+ * A first-person subject: the start of a statement about the user's own company. English "I" only with its verb:
+ * alone it would be Swedish "i" (in).
+ */
+const SUBJECT =
+  /(?:^|[^\p{L}])(?:we(?:'re| are)?|i(?:'m| am| run| own)|as an?|als|our(?: \p{L}+)?|my(?: \p{L}+)?|wir|ich|unser(?:e|em|en)?(?: \p{L}+)?|mein(?:e)?(?: \p{L}+)?|vi|jag|vårt(?: \p{L}+)?|vår(?: \p{L}+)?|mitt(?: \p{L}+)?|min(?: \p{L}+)?)(?=[^\p{L}]|$)/gu;
+/** Words that make the country someone else's or a destination: a customer, a partner, a verb of selling or looking. */
+const NOT_OURS = new Set(
+  (
+    'to for with customer customers client clients buyer buyers partner partners distributor distributors agent agents supplier suppliers looking look want wants sell selling sold ship shipping export exporting deliver delivering find finding need needs expand expanding enter entering visit going go into ' +
+    'nach zu für mit kunde kunden kundin käufer partner partnern händler lieferant lieferanten vertriebspartner verkaufen liefern exportieren suchen expandieren gehen einen neuen ' +
+    'till för åt med kund kunder köpare partner återförsäljare leverantör leverantörer sälja säljer leverera exportera söker expandera gå'
+  ).split(' '),
+);
+/** How many words may stand between the subject and the country ("we are a small family-owned company based in"). */
+const MAX_GAP = 7;
+/** The gap ends in a place word: the country is where the company is ("based in", "wir sitzen in", "vi finns i"). */
+const PLACE = /(?:^|\s)(?:in|im|from|out of|aus|i|från)(?:\s+(?:the|der|den|dem))?\s*$/u;
+/** Or the country's adjective is followed by a company noun ("a German firm", "ein deutsches Unternehmen"). */
 const AFTER_COMPANY =
-  /^(?:[\p{L}-]+\s+){0,2}?(?:company|firm|business|sme|manufacturer|exporter|producer|supplier|start-?up|brand|retailer|maker|enterprise|unternehmen|firma|betrieb|kmu|hersteller|mittelständler|exporteur|händler|zulieferer|gmbh|start-?up|företag|bolag|tillverkare|exportör|leverantör|aktiebolag|handelsföretag|småföretag)/u;
+  /^\s*(?:[\p{L}-]+\s+){0,2}?(?:company|firm|business|sme|manufacturer|exporter|producer|supplier|start-?up|brand|retailer|maker|enterprise|unternehmen|firma|betrieb|kmu|hersteller|mittelständler|exporteur|händler|zulieferer|gmbh|företag|bolag|tillverkare|exportör|leverantör|aktiebolag|handelsföretag|småföretag)\b/u;
 /** "wir sind in Österreich ansässig", "German-based". */
-const AFTER_PLACE = /^(?:-based\b|\s+(?:ansässig|niedergelassen|tätig|beheimatet)\b)/u;
+const AFTER_PLACE = /^(?:-based\b|\s+(?:ansässig|niedergelassen|beheimatet)\b)/u;
+
+function ours(before: string, after: string): boolean {
+  let subjectEnd = -1;
+  for (const m of before.matchAll(SUBJECT)) subjectEnd = m.index + m[0].length;
+  if (subjectEnd < 0) return false;
+  // "in Göteborg, Sverige": a city before the country is part of the place.
+  const gap = before.slice(subjectEnd).replace(/[\p{L}-]+,\s*$/u, '');
+  const words = gap.split(/[^\p{L}'-]+/u).filter(Boolean);
+  if (words.length > MAX_GAP || words.some((w) => NOT_OURS.has(w))) return false;
+  return PLACE.test(gap) || AFTER_COMPANY.test(after) || AFTER_PLACE.test(after);
+}
 
 /** The country the user states as their own in `text`, among the countries found in it. */
 export function statedHomeCountry(text: string, entities: readonly Entity[]): string | undefined {
@@ -48,13 +52,9 @@ export function statedHomeCountry(text: string, entities: readonly Entity[]): st
       const at = lower.indexOf(e.text.toLowerCase(), from);
       if (at < 0) break;
       from = at + e.text.length;
-      const before = lower.slice(Math.max(0, at - 60), at);
-      const after = lower.slice(at + e.text.length, at + e.text.length + 40);
-      const afterWords = after.replace(/^\s+/, '');
-      // "in Göteborg, Sverige": a city before the country is part of the place.
-      const beforeCity = before.replace(/[\p{L}-]+,\s*$/u, '');
-      if (BEFORE_PLACE.some((p) => p.test(before) || p.test(beforeCity)) || AFTER_PLACE.test(after)) return e.value;
-      if (BEFORE_ADJECTIVE.some((p) => p.test(before)) && AFTER_COMPANY.test(afterWords)) return e.value;
+      // The statement is in the same sentence: the window stops at the sentence before.
+      const before = lower.slice(Math.max(0, at - 80), at).split(/[.!?;]\s/).pop()!;
+      if (ours(before, lower.slice(at + e.text.length, at + e.text.length + 40))) return e.value;
     }
   }
   return undefined;

@@ -135,8 +135,37 @@ describe('Teams channel (unauthenticated, loopback)', () => {
     expect(connector.updates().length).toBe(updatesBefore);
   });
 
+  it('refreshes a shared card for everyone in a channel, not only for the person who clicked', async () => {
+    const conv = '19:team-channel@thread.tacv2';
+    const mention = { type: 'mention', text: '<at>Advisor</at>', mentioned: { id: '28:bot', name: 'Advisor' } };
+    expect((await post(server, teamsActivity(connector, { user: 'hal', conversationType: 'channel', conversationId: conv, text: '<at>Advisor</at> forget me', entities: [mention] }))).status).toBe(200);
+    await connector.waitFor(() => connector.sent(conv).length > 0);
+    const ask = connector.sent(conv).at(-1)!;
+    const confirm = cardActions(cardOf(ask)).find((a) => a.verb === 'privacy.confirm')!;
+    const updatesBefore = connector.updates().length;
+    const invoke = teamsActivity(connector, {
+      user: 'hal',
+      conversationType: 'channel',
+      conversationId: conv,
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      text: undefined,
+      replyToId: 'm-shared-card',
+      value: { action: { type: 'Action.Execute', verb: confirm.verb, data: confirm.data } },
+    });
+    const r = await post(server, invoke);
+    expect(r.body?.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(cardText(r.body!.value as { body: Record<string, unknown>[] })).toMatch(/You confirmed the deletion/);
+    await connector.waitFor(() => connector.updates().length > updatesBefore);
+    expect(connector.updates().at(-1)).toMatchObject({ activityId: 'm-shared-card', conversation: conv });
+  });
+
   it('answers bad input with a clear status, never a 500: malformed, unknown types, huge texts, forged card data, other bots', async () => {
     expect((await post(server, { hello: 'world' })).status).toBe(400);
+    // Without an id a retried delivery could not be recognised: refused rather than guessed.
+    const noId = teamsActivity(connector, { user: 'gus', text: 'hello' });
+    delete noId.id;
+    expect(await post(server, noId)).toMatchObject({ status: 400, body: { error: expect.stringMatching(/id: a message or invoke needs its id/) } });
     expect((await post(server, { ...teamsActivity(connector, { user: 'gus' }), serviceUrl: 'not a url' })).status).toBe(400);
     expect((await post(server, teamsActivity(connector, { user: 'gus', type: 'somethingNew' }))).status).toBe(200);
     expect((await post(server, teamsActivity(connector, { user: 'gus', type: 'messageUpdate', text: 'edited' }))).status).toBe(200);

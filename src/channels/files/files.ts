@@ -50,7 +50,7 @@ export class FileLinks {
   }
 }
 
-/** GET /files/<token>: the file, once, for as long as the link is valid. */
+/** GET /files/<token>: the file, as often as asked while the link is valid (a user may open it twice). */
 export function fileLinksRouter(store: () => Store | undefined, logger: Logger): Router {
   const router = express.Router();
   router.get('/files/:token', async (req, res, next) => {
@@ -64,7 +64,8 @@ export function fileLinksRouter(store: () => Store | undefined, logger: Logger):
         return void res.status(404).json({ error: 'this link has expired or does not exist' });
       }
       const safeName = file.name.replace(/[^\p{L}\p{N}._ -]+/gu, '_');
-      res.setHeader('Content-Type', file.mimeType);
+      // Text files (CSV, Markdown) are UTF-8: said, so that umlauts and å ä ö come out right.
+      res.setHeader('Content-Type', /^text\/|^application\/(?:json|csv)/.test(file.mimeType) && !/charset=/i.test(file.mimeType) ? `${file.mimeType}; charset=utf-8` : file.mimeType);
       res.setHeader('Content-Disposition', `${file.mimeType.startsWith('image/') ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(safeName)}`);
       res.setHeader('Cache-Control', 'private, no-store');
       res.setHeader('X-Content-Type-Options', 'nosniff');

@@ -3,7 +3,8 @@
  * through the stored conversation reference (continueConversationAsync), so it works after a restart too. Only this
  * folder imports botbuilder.
  */
-import { TeamsInfo, TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { TurnContext} from 'botbuilder';
+import { TeamsInfo, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from '../../common/logger.js';
 import { AdvisorError } from '../../core/errors.js';
@@ -14,7 +15,7 @@ import type { Store } from '../../store/store.js';
 import type { FileLinks } from '../files/files.js';
 import { teamsMessages } from './messages.js';
 import { ConversationRefSchema, conversationKey, teamsConversations, teamsUsers, userKey, type ConversationRef } from './references.js';
-import { cardAttachment, renderCard, summaryText, type FileLink } from './render.js';
+import { cardAttachment, renderCard, summaryText, type AdaptiveCard, type FileLink } from './render.js';
 
 /** Members are read in pages of this size (TeamsInfo's maximum is 500). */
 const MEMBER_PAGE = 200;
@@ -115,9 +116,10 @@ export class TeamsMessenger implements Messenger, Directory {
     return this.send(await this.reference(target), message);
   }
 
-  async update(ref: MessageRef, message: Message): Promise<void> {
+  /** Replaces the card of an earlier message; `card` when it is rendered already (an invoke's refreshed card). */
+  async update(ref: MessageRef, message: Message, card?: AdaptiveCard): Promise<void> {
     const conversation = await this.reference(ref);
-    const activity = await activityFor(this.sender, message);
+    const activity = card ? { type: 'message', attachments: [cardAttachment(card)] } : await activityFor(this.sender, message);
     await inConversation(this.sender, conversation, (ctx) => ctx.updateActivity({ ...activity, id: ref.id }));
   }
 
@@ -193,19 +195,26 @@ export class TeamsTurnOutput implements TurnOutput {
  */
 export class InvokeTurnOutput implements TurnOutput {
   card?: ReturnType<typeof renderCard>;
-  private readonly said: Message[] = [];
+  /** The turn failed or was refused: the invoke answers with a notice, and the answer is not kept for retries. */
+  failure?: string;
 
   constructor(
     private readonly ctx: TurnContext,
     private readonly sender: TeamsSender,
+    private readonly messenger: TeamsMessenger,
+    private readonly ref: ConversationRef,
+    private readonly user: string,
   ) {}
 
-  async say(message: Message): Promise<MessageRef | undefined> {
-    this.said.push(message);
+  async say(message: Message, options: SayOptions = {}): Promise<MessageRef | undefined> {
+    // Private messages in a shared conversation go to the user's 1:1 chat, as from the inbox.
+    if (options.audience === 'private' && this.ref.conversationType !== 'personal') {
+      const to = await this.messenger.direct({ channel: 'teams', team: this.ref.tenantId, user: this.user }).catch(() => undefined);
+      if (to) return this.messenger.post(to, message);
+    }
     const activity = await activityFor(this.sender, message);
     const sent = await withTimeout(this.ctx.sendActivity(activity), this.sender.timeoutMs);
-    const ref = TurnContext.getConversationReference(this.ctx.activity);
-    return { channel: 'teams', team: ref.conversation?.tenantId, conversation: ref.conversation!.id, id: sent?.id ?? 'unknown' };
+    return { channel: 'teams', team: this.ref.tenantId, conversation: this.ref.conversationId, id: sent?.id ?? 'unknown' };
   }
 
   async replaceSource(message: Message): Promise<void> {
@@ -215,5 +224,9 @@ export class InvokeTurnOutput implements TurnOutput {
       if (link) files.push(link);
     }
     this.card = renderCard(message, files);
+  }
+
+  failed(_code: string, message: string): void {
+    this.failure = message;
   }
 }

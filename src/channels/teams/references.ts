@@ -14,8 +14,8 @@ export const ConversationRefSchema = z.object({
   conversationId: z.string().min(1).max(500),
   conversationType: z.enum(['personal', 'groupChat', 'channel']).optional(),
   tenantId: z.string().max(100).optional(),
-  botId: z.string().min(1).max(200),
-  botName: z.string().max(200).optional(),
+  botId: z.string().min(1).max(500),
+  botName: z.string().max(500).optional(),
 });
 export type ConversationRef = z.infer<typeof ConversationRefSchema>;
 
@@ -76,7 +76,12 @@ export async function remember(store: Store, ref: ConversationRef, user: { id: s
   }));
 }
 
-/** Marks the conversation greeted; true when it was not before (the caller then greets). */
+/** Whether the greeting was said in this conversation. */
+export async function isGreeted(store: Store, ref: ConversationRef): Promise<boolean> {
+  return Boolean((await teamsConversations.get(store, conversationKey(ref.tenantId, ref.conversationId)))?.greeted);
+}
+
+/** Marks the conversation greeted; true when it was not before. */
 export async function markGreeted(store: Store, ref: ConversationRef, now: Date): Promise<boolean> {
   let first = false;
   await teamsConversations.update(store, conversationKey(ref.tenantId, ref.conversationId), (current) => {

@@ -27,7 +27,7 @@ import { recordKey, type Store } from '../../store/store.js';
 import type { FileLinks } from '../files/files.js';
 import { teamsMessages } from './messages.js';
 import { InvokeTurnOutput, TeamsMessenger, TeamsTargetSchema, TeamsTurnOutput, referenceOf, type TeamsSender } from './messenger.js';
-import { markGreeted, remember, teamsInvokes } from './references.js';
+import { isGreeted, markGreeted, remember, teamsInvokes } from './references.js';
 import { CARD_CONTENT_TYPE, actionFromCardData } from './render.js';
 
 export interface TeamsConfig {
@@ -168,7 +168,11 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       case ActivityTypes.InstallationUpdate: {
         const added = a.type === ActivityTypes.InstallationUpdate ? a.action === 'add' || a.action === 'add-upgrade' : (a.membersAdded ?? []).some((m) => m.id === a.recipient.id);
         // Greeted once per conversation, with what the advisor can do (its help), through the inbox like any turn.
-        if (added && (await markGreeted(store, ref, advisor.ports.clock()))) await accept(`teams:greet:${recordKey(team ?? '-', ref.conversationId)}`, { ...base, text: 'help' }, { ref, user });
+        // The inbox key makes a repeated update one greeting; marked only once the greeting is accepted.
+        if (added && !(await isGreeted(store, ref))) {
+          await accept(`teams:greet:${recordKey(team ?? '-', ref.conversationId)}`, { ...base, text: 'help' }, { ref, user });
+          await markGreeted(store, ref, advisor.ports.clock());
+        }
         return;
       }
       default:
@@ -177,32 +181,52 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     }
   };
 
+  /** A retried invoke that arrives while the first is still running waits for its answer instead of running again. */
+  const inFlight = new Map<string, Promise<unknown>>();
+
   /** Runs a card action's turn inside the request; the body of the invoke response. */
   const answerInvoke = async (ctx: TurnContext, key: string, base: Omit<InboundEvent, 'text' | 'action'>, ref: ReturnType<typeof referenceOf>): Promise<unknown> => {
     const earlier = await teamsInvokes.get(store, key);
     if (earlier) return earlier.body;
+    const running = inFlight.get(key);
+    if (running) return running;
+    const work = runInvoke(ctx, key, base, ref);
+    inFlight.set(key, work);
+    try {
+      return await work;
+    } finally {
+      inFlight.delete(key);
+    }
+  };
+
+  const runInvoke = async (ctx: TurnContext, key: string, base: Omit<InboundEvent, 'text' | 'action'>, ref: ReturnType<typeof referenceOf>): Promise<unknown> => {
     const value = ctx.activity.value as { action?: { verb?: unknown; data?: unknown } } | undefined;
     const action = actionFromCardData(value?.action?.data ?? {}, typeof value?.action?.verb === 'string' ? value.action.verb : undefined);
     // A card action has no words to take a language from: the client's locale, else the deployment's default.
     const locale = (ctx.activity.locale ?? '').slice(0, 2).toLowerCase();
     const lang = locale === 'de' || locale === 'sv' || locale === 'en' ? locale : advisor.defaultLanguage;
+    const notice = (text: string) => ({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text });
     if (!action) {
       logger.info({ component: 'teams' }, 'card action with data that is not ours: ignored');
-      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: teamsMessages(lang).notTaken };
+      return notice(teamsMessages(lang).notTaken);
     }
     const source = ctx.activity.replyToId ? { channel: 'teams' as const, team: ref.tenantId, conversation: ref.conversationId, id: ctx.activity.replyToId } : undefined;
-    const out = new InvokeTurnOutput(ctx, sender);
-    const outcome = await advisor.handle({ ...base, id: key, action, source }, out);
-    const body = out.card
-      ? { statusCode: 200, type: CARD_CONTENT_TYPE, value: out.card }
-      : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: outcome.status === 'done' ? teamsMessages(lang).done : teamsMessages(lang).notTaken };
+    const out = new InvokeTurnOutput(ctx, sender, messenger, ref, base.user);
+    await advisor.handle({ ...base, id: key, action, source }, out);
+    // A refusal or failure was said to the user already; the invoke shows it too, and is not kept: a retry runs again.
+    if (out.failure) return notice(out.failure.replace(/\*\*/g, '').slice(0, 500));
+    if (out.card && source && ref.conversationType !== 'personal') {
+      // Teams shows an invoke's card to the person who clicked only: the shared message is updated for everyone else.
+      await messenger.update(source, { text: '' }, out.card).catch((err: unknown) => logger.warn({ err }, 'could not update the shared card'));
+    }
+    const body = out.card ? { statusCode: 200, type: CARD_CONTENT_TYPE, value: out.card } : notice(teamsMessages(lang).done);
     await teamsInvokes.put(store, key, { body }, { expiresAt: new Date(advisor.ports.clock().getTime() + INVOKE_ANSWER_HOURS * 3600_000) });
     return body;
   };
 
   const router = express.Router();
   router.post('/api/messages', express.json({ limit: '1mb' }), async (req, res) => {
-    const parsed = ActivitySchema.safeParse(req.body);
+    const parsed = ActivitySchema.refine((a) => a.id !== undefined || (a.type !== 'message' && a.type !== 'invoke'), { path: ['id'], message: 'a message or invoke needs its id' }).safeParse(req.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       logger.info({ component: 'teams', path: issue?.path.join('.') }, 'malformed activity refused');
@@ -220,8 +244,13 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     try {
       if (activity.type === ActivityTypes.Message) {
         if (activity.from.role !== 'bot') {
-          const { ref, base, key } = await context(activity);
-          await acceptMessage(activity, base, key, ref);
+          try {
+            const { ref, base, key } = await context(activity);
+            await acceptMessage(activity, base, key, ref);
+          } catch (err) {
+            // Not in the inbox (the store failed, or the activity does not fit): 500, so the Bot Connector delivers it again.
+            throw err instanceof NotAccepted ? err : new NotAccepted((err as Error).message);
+          }
         }
         return void res.status(200).end();
       }
