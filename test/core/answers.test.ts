@@ -173,6 +173,14 @@ describe('answers that help', () => {
       expect(r.text()).toMatch(/So gehen Sie vor:/);
     });
 
+    it('takes a question that names a country as a new question, not as the answer', async () => {
+      const user = t.as('pending-question');
+      expect((await user.send('How do I get an EORI number?')).text()).toMatch(/Which country is your company based in/);
+      const r = await user.send('What about VAT in Germany?');
+      expect(r.text()).not.toMatch(/Saved: your company is in/);
+      expect((await user.send('my profile')).text()).toMatch(/Country: not set/);
+    });
+
     it('is not asked again once the user went on to something else', async () => {
       const user = t.as('pending-ignored');
       await user.send('How do I get an EORI number?');
@@ -197,6 +205,18 @@ describe('answers that help', () => {
       const r = await user.send(q);
       expect(r.replies[0]!.text.split('\n')[0], q).toBe(`**${guide(id)[r.replies[0]!.text.includes('So gehen Sie vor') ? 'de' : 'en'].title}**`);
     }
+  });
+
+  it('shows the page a "more" button names, so a double click does not skip one', async () => {
+    const user = t.as('pager');
+    await user.send('my country is Germany');
+    const first = await user.send('What goes into an export plan?');
+    const button = first.button('answers.more');
+    const once = await user.press(button);
+    const twice = await user.press(button);
+    expect(twice.replies[0]!.text).toBe(once.replies[0]!.text);
+    const next = await user.press(twice.button('answers.more'));
+    expect(next.replies[0]!.text).not.toBe(once.replies[0]!.text);
   });
 
   it('says honestly when it has no guide yet, with the research and the body best placed to ask', async () => {

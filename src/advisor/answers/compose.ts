@@ -93,7 +93,8 @@ export function composeAnswer(req: AnswerRequest, k: Knowledge, index: Retrieval
   const research = searchResearch(req, k, index);
   if (req.page < guides.length) return guideAnswer(req, guides[req.page]!.guide, research, k, index);
   if (req.page === 0) return { message: noGuideAnswer(req, research, k) };
-  const message = researchPage(req, research, req.page - guides.length, k);
+  // Without a guide, page 0 showed the research's first finding of each kind: the research pages start after it.
+  const message = researchPage(req, research, req.page - Math.max(1, guides.length), k);
   return message ? { message } : undefined;
 }
 

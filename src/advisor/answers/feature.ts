@@ -17,7 +17,7 @@ import { patchProfile, readProfile } from '../profile/model.js';
 import { countryQuestion, sectorQuestion, setCountry } from '../profile/feature.js';
 import type { Entity } from '../../nlu/entities.js';
 import { composeAnswer, guidesFor } from './compose.js';
-import { homeAndTargets } from '../../nlu/home.js';
+import { homeAndTargets, statedHomeCountry } from '../../nlu/home.js';
 import { countryName } from '../../common/countries.js';
 import { answersMessages as m } from './messages.js';
 
@@ -33,6 +33,7 @@ const LastAnswer = z.object({
   /** The home country the answer was for (stated or from the profile). */
   country: z.string().optional(),
   targets: z.array(z.string()).default([]),
+  sector: z.string().optional(),
   entities: z.array(EntityJson),
   page: z.number().int().min(0),
 });
@@ -64,7 +65,7 @@ async function answer(ctx: TurnContext, q: Question): Promise<void> {
   if (stated && stated !== profile.country) await patchProfile(ctx.ports.store, ctx.userKey, { country: stated, askedCountry: true }, ctx.now);
   const reply = composeAnswer(request, ctx.ports.knowledge, ctx.ports.retrieval);
   if (!reply) return void (await ctx.say({ text: t.nothingOn(t.topics[q.topic]) }));
-  await lastAnswers.put(ctx.ports.store, ctx.sessionKey, { question: q.question, topic: q.topic, lang: q.lang, entities: q.entities, country: home, targets, page: 0 }, expiry(ctx.now));
+  await lastAnswers.put(ctx.ports.store, ctx.sessionKey, { question: q.question, topic: q.topic, lang: q.lang, entities: q.entities, country: home, targets, sector, page: 0 }, expiry(ctx.now));
   await ctx.say(reply.message);
   if (stated && stated !== profile.country) await ctx.say({ text: t.homeNoted(countryName(stated, ctx.lang)) });
   if (!home && !profile.askedCountry) {
@@ -76,14 +77,22 @@ async function answer(ctx: TurnContext, q: Question): Promise<void> {
   }
 }
 
-async function more(ctx: TurnContext): Promise<void> {
+/** Pages of one answer a user can go through with "more". */
+const MAX_PAGE = 50;
+
+/**
+ * The next page of the last answer, or the page a "more" button names: pressing a button twice, or an older one,
+ * shows that page again instead of skipping one.
+ */
+async function more(ctx: TurnContext, requested?: number): Promise<void> {
   const t = m(ctx.lang);
   const last = await lastAnswers.get(ctx.ports.store, ctx.sessionKey);
   if (!last) return void (await ctx.say({ text: t.nothingMore }));
-  const page = last.page + 1;
-  const reply = composeAnswer({ ...last, home: last.country, sector: undefined, page }, ctx.ports.knowledge, ctx.ports.retrieval);
+  const page = requested !== undefined && requested >= 1 && requested <= last.page + 1 ? requested : last.page + 1;
+  if (page > MAX_PAGE) return void (await ctx.say({ text: t.everything }));
+  const reply = composeAnswer({ ...last, home: last.country, page }, ctx.ports.knowledge, ctx.ports.retrieval);
   if (!reply) return void (await ctx.say({ text: t.everything }));
-  await lastAnswers.put(ctx.ports.store, ctx.sessionKey, { ...last, page }, expiry(ctx.now));
+  if (page > last.page) await lastAnswers.put(ctx.ports.store, ctx.sessionKey, { ...last, page }, expiry(ctx.now));
   await ctx.say(reply.message);
 }
 
@@ -115,10 +124,15 @@ const homeDialog = defineDialog<HomeState, HomeState>({
       const code = input.action.value;
       return { status: 'complete', effects: [(turn) => setCountry(turn, code)] };
     }
-    const words = input.text.split(/\s+/).filter(Boolean).length;
-    const country = ctx.ports.matcher.entities.extract(input.text).find((e) => e.type === 'country');
-    if (!country || words > HOME_REPLY_MAX_WORDS) return { status: 'pass', close: true };
-    return { status: 'complete', effects: [(turn) => setCountry(turn, country.value)] };
+    // The reply is the country ("Austria", "Sweden."), or a statement of it ("we are in Austria"); a question that
+    // names a country ("What about VAT in Germany?") is a new question, not the answer.
+    const entities = ctx.ports.matcher.entities.extract(input.text).filter((e) => e.type === 'country');
+    const rest = entities.reduce((t, e) => t.split(e.text).join(' '), input.text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    const alone = entities.length === 1 && rest === '';
+    const stated = input.text.split(/\s+/).filter(Boolean).length <= HOME_REPLY_MAX_WORDS ? statedHomeCountry(input.text, entities) : undefined;
+    const country = alone ? entities[0]!.value : stated;
+    if (!country) return { status: 'pass', close: true };
+    return { status: 'complete', effects: [(turn) => setCountry(turn, country)] };
   },
 });
 
@@ -182,7 +196,7 @@ export const answers = defineFeature({
     },
   },
   actions: {
-    more: (ctx) => more(ctx),
+    more: (ctx, a) => more(ctx, /^\d{1,2}$/.test(a.value) ? Number(a.value) : undefined),
     ask: (ctx, a) => ctx.handleText(a.value),
     clarify: async (ctx) => void (await ctx.say({ text: m(ctx.lang).choiceGone })),
     // A country button pressed after its question closed: saved all the same.

@@ -17,17 +17,18 @@ import { PENDING_MINUTES, SECTORS, patchProfile, profiles, readProfile, type Pro
 const Rest = z.object({ rest: z.string().min(1) }).transform((a: Pick<CommandArgs, 'rest'>) => a.rest);
 const PROFILE = 'profile';
 
+/** A country name of up to four words (not a whole sentence: "we are in the process of exporting" is no country). */
+const NAME = '(\\p{L}[\\p{L}.-]*(?:[\\s,]+\\p{L}[\\p{L}.-]*){0,3})[.!]?$';
 const COUNTRY_PATTERNS = [
-  /^(?:please\s+)?(?:set\s+)?(?:my\s+|our\s+)?country\s*(?:is|to|=|:)?\s+(\p{L}[\p{L}.-]*(?:[\s,]+\p{L}[\p{L}.-]*){0,3})[.!]?$/u,
-  /^(?:we are|we're|i am|i'm)\s+(?:a company\s+)?(?:based\s+|located\s+)?in\s+(\p{L}[\p{L}.-]*(?:[\s,]+\p{L}[\p{L}.-]*){0,3})[.!]?$/u,
-  /^(?:setze\s+)?(?:mein\s+|unser\s+)?land\s*(?:ist|auf|=|:)?\s+(\p{L}[\p{L}.-]*(?:[\s,]+\p{L}[\p{L}.-]*){0,3})[.!]?$/u,
-  /^(?:wir sind|ich bin)\s+(?:in|aus)\s+(\p{L}[\p{L}.-]*(?:[\s,]+\p{L}[\p{L}.-]*){0,3})[.!]?$/u,
-  /^(?:sätt\s+)?(?:mitt\s+|vårt\s+)?land\s*(?:är|till|=|:)?\s+(\p{L}[\p{L}.-]*(?:[\s,]+\p{L}[\p{L}.-]*){0,3})[.!]?$/u,
-  /^(?:vi är|jag är)\s+(?:baserade\s+)?(?:i|från)\s+(\p{L}[\p{L}.-]*(?:[\s,]+\p{L}[\p{L}.-]*){0,3})[.!]?$/u,
-  // Whole-message statements of where the company is: "wir sitzen in Deutschland", "vårt företag finns i Sverige".
-  /^(?:we are|we're|i am|i'm|our company is|our firm is|my company is)\s+(?:based|located|registered|established)\s+in\s+(\p{L}[\p{L}.-]*(?:[\s,]+\p{L}[\p{L}.-]*){0,3})[.!]?$/u,
-  /^(?:wir sitzen|wir sind ansässig|wir haben unseren sitz|unser unternehmen sitzt|unsere firma sitzt|unser unternehmen ist|unsere firma ist|unser sitz ist)\s+(?:in|im)\s+(\p{L}[\p{L}.-]*(?:[\s,]+\p{L}[\p{L}.-]*){0,3})[.!]?$/u,
-  /^(?:vi finns|vi sitter|vi ligger|vårt företag finns|vårt företag ligger|vårt företag sitter|vårt bolag finns|vårt bolag ligger|mitt företag finns)\s+i\s+(\p{L}[\p{L}.-]*(?:[\s,]+\p{L}[\p{L}.-]*){0,3})[.!]?$/u,
+  // "my country is Sweden", "country: Sweden", "set country to Sweden": the word country with is, to, = or : .
+  new RegExp(`^(?:please\\s+)?(?:set\\s+)?(?:(?:my|our)\\s+)?country\\s*(?:is|to|=|:)\\s+${NAME}`, 'u'),
+  new RegExp(`^(?:setze\\s+)?(?:(?:mein|unser)\\s+)?land\\s*(?:ist|auf|=|:)\\s+${NAME}`, 'u'),
+  new RegExp(`^(?:sätt\\s+)?(?:(?:mitt|vårt)\\s+)?land\\s*(?:är|till|=|:)\\s+${NAME}`, 'u'),
+  // Whole-message statements of where the company is, with a verb that says so: "we are based in Austria",
+  // "wir sitzen in Deutschland", "vårt företag finns i Sverige" ("we are in trouble" is no such statement).
+  new RegExp(`^(?:we are|we're|i am|i'm|our company is|our firm is|my company is)\\s+(?:based|located|registered|established|headquartered)\\s+in\\s+(?:the\\s+)?${NAME}`, 'u'),
+  new RegExp(`^(?:wir sitzen|wir sind ansässig|wir haben unseren sitz|unser unternehmen sitzt|unsere firma sitzt|unser sitz ist|wir kommen aus|ich komme aus)\\s+(?:in|im|aus)\\s+${NAME}`, 'u'),
+  new RegExp(`^(?:vi finns|vi sitter|vi ligger|vi är baserade|vårt företag finns|vårt företag ligger|vårt företag sitter|vårt bolag finns|vårt bolag ligger|mitt företag finns)\\s+i\\s+${NAME}`, 'u'),
   // "We are a German firm", "wir sind ein deutsches Unternehmen", "vi är ett svenskt företag": the word must look
   // like a country adjective (German, Swedish, Dutch, Austrian; deutsches, österreichisches; svenskt, tyskt).
   /^(?:we are|we're|i am|i'm)\s+an?\s+(?:small\s+|medium-sized\s+|family\s+)?(\p{L}+(?:an|ish|ese|ch|i))\s+(?:company|firm|business|sme|manufacturer|exporter|start-?up)\.?$/u,
@@ -87,16 +88,20 @@ function countryOptions(lang: Lang): { value: string; label: string }[] {
 /** Saves the company's country from what the user typed or picked, then answers the question that waited for it. */
 export async function setCountry(ctx: TurnContext, value: string): Promise<void> {
   const t = m(ctx.lang);
-  const upper = value.trim().toUpperCase();
-  const code = isCountryCode(upper) ? upper : ctx.ports.matcher.entities.extract(value).find((e) => e.type === 'country')?.value;
+  // A two-letter code counts as sent by a button or typed in capitals ("SE"); in lower case it may be a word ("it").
+  const trimmed = value.trim();
+  const code = isCountryCode(trimmed) ? trimmed : ctx.ports.matcher.entities.extract(value).find((e) => e.type === 'country')?.value;
   if (!code) return void (await ctx.say({ text: t.unknownCountry(quoteUserText(value, 60)) }));
   const before = await readProfile(ctx.ports.store, ctx.userKey, ctx.now);
   const pending = before.pending && ctx.now.getTime() - Date.parse(before.pending.at) < PENDING_MINUTES * 60_000 ? before.pending : undefined;
-  await patchProfile(ctx.ports.store, ctx.userKey, { country: code, askedCountry: true, pending: undefined }, ctx.now);
+  await patchProfile(ctx.ports.store, ctx.userKey, { country: code, askedCountry: true }, ctx.now);
   const has = ctx.ports.knowledge.data.agencies.some((a) => a.scope === code);
   await ctx.say({ text: t.savedCountry(countryName(code, ctx.lang), has, !before.sector && !pending) });
-  // The question that waited for the country is answered now, with that country's bodies.
-  if (pending) await ctx.handleText(pending.text);
+  if (!pending) return;
+  // The question that waited for the country is answered now, with that country's bodies; it is dropped only once
+  // answered, so that a turn run again after a failure still answers it.
+  await ctx.handleText(pending.text);
+  await patchProfile(ctx.ports.store, ctx.userKey, { pending: undefined }, ctx.now);
 }
 
 async function setSector(ctx: TurnContext, value: string): Promise<void> {
