@@ -118,6 +118,29 @@ describe('Teams channel (unauthenticated, loopback)', () => {
     expect(again.body).toEqual(r.body);
   });
 
+  it('submits a card form with its inputs as fields (the profile form)', async () => {
+    const conv = 'a:conv-ida';
+    expect((await post(server, teamsActivity(connector, { user: 'ida', text: 'my profile' }))).status).toBe(200);
+    await connector.waitFor(() => connector.sent(conv).length > 0);
+    const card = cardOf(connector.sent(conv).at(-1)!);
+    expect(JSON.stringify(card)).toMatch(/"type":"Input.ChoiceSet","id":"country"/);
+    const save = cardActions(card).find((a) => a.verb === 'profile.save')!;
+    const invoke = teamsActivity(connector, {
+      user: 'ida',
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      text: undefined,
+      replyToId: 'm-profile',
+      // Teams merges the inputs' values into the action's data.
+      value: { action: { type: 'Action.Execute', verb: save.verb, data: { ...save.data, country: 'AT', sector: 'food', language: 'auto' } } },
+    });
+    expect((await post(server, invoke)).status).toBe(200);
+    const before = connector.sent(conv).length;
+    expect((await post(server, teamsActivity(connector, { user: 'ida', text: 'my profile' }))).status).toBe(200);
+    await connector.waitFor(() => connector.sent(conv).length > before);
+    expect(cardText(cardOf(connector.sent(conv).at(-1)!))).toMatch(/Country: Austria[\s\S]*Sector: Food/);
+  });
+
   it('takes an Action.Submit from an older client as the same action', async () => {
     const conv = 'a:conv-fay';
     expect((await post(server, teamsActivity(connector, { user: 'fay', text: 'What goes into an export plan?' }))).status).toBe(200);
