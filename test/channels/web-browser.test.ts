@@ -64,7 +64,7 @@ describe('web chat in Chromium', () => {
     });
     await page.fill('#message', 'my country is Sweden');
     await page.press('#message', 'Enter');
-    await expect.poll(() => page.locator('.msg.bot').allInnerTexts().then((t) => t.join('\n'))).toMatch(/Sweden/);
+    await expect.poll(() => page.locator('.msg.bot').allInnerTexts().then((t) => t.join('\n')), { timeout: 10_000 }).toMatch(/Sweden/);
     expect(sent).toHaveLength(2);
     expect(sent[0]!.id).toMatch(/^[0-9a-f-]{32,36}$/);
     expect(sent[1]!.id).toBe(sent[0]!.id);
@@ -77,11 +77,11 @@ describe('web chat in Chromium', () => {
     await page.reload();
     await page.fill('#message', 'my profile');
     await page.press('#message', 'Enter');
-    await expect.poll(() => page.locator('.msg.bot').last().innerText()).toMatch(/Country: Sweden/);
+    await expect.poll(() => page.locator('.msg.bot').last().innerText(), { timeout: 10_000 }).toMatch(/Country: Sweden/);
     await page.route('**/api/chat', (route) => route.fulfill({ status: 429, json: { error: 'You are sending messages faster than the advisor takes them.' } }));
     await page.fill('#message', 'help');
     await page.press('#message', 'Enter');
-    await expect.poll(() => page.locator('.msg.bot.error').last().innerText()).toMatch(/faster than the advisor takes them/);
+    await expect.poll(() => page.locator('.msg.bot.error').last().innerText(), { timeout: 10_000 }).toMatch(/faster than the advisor takes them/);
     expect(errors).toEqual([]);
   });
 });
