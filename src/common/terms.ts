@@ -89,7 +89,7 @@ export class TermSpotter<P> {
 }
 
 /** Whether the text is nothing but listed terms (and digits or one-letter words). */
-export function coveredBy<P>(spotter: TermSpotter<P>, text: string): boolean {
+function coveredBy<P>(spotter: TermSpotter<P>, text: string): boolean {
   const hits = spotter.find(text);
   if (hits.length === 0) return false;
   const covered = new Set(hits.flatMap((h) => tokens(h.term)));

@@ -1,12 +1,11 @@
 /** Loads data/, validates every file with its zod schema, and checks every cross-reference and the coverage targets. */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { z } from 'zod';
 import type { Lang } from '../common/lang.js';
 import { tr } from './localize.js';
 import { TOPICS } from '../common/topics.js';
 import type { ConfirmedLink, Guide } from './guide-schema.js';
 import { inspectGuides } from './guides.js';
+import { readDataFolder, type DataProblem } from './data-files.js';
 import {
   DATA_KINDS,
   type Agency,
@@ -35,12 +34,7 @@ export interface Dataset {
   links: ConfirmedLink[];
 }
 
-/** One problem found in the data: the file, the record id (when known) and what is wrong. */
-export interface DataProblem {
-  file: string;
-  id?: string;
-  problem: string;
-}
+export type { DataProblem } from './data-files.js';
 
 /** Thrown when data/ is invalid; its message lists every problem, one per line. */
 export class DatasetError extends Error {
@@ -74,40 +68,7 @@ export function inspectDataset(dir: string): { dataset: Dataset; problems: DataP
   const problems: DataProblem[] = [];
   const located = {} as { [K in DataKind]: Located<z.infer<(typeof DATA_KINDS)[K]['schema']>>[] };
   for (const [kind, { dir: sub, schema }] of Object.entries(DATA_KINDS) as [DataKind, (typeof DATA_KINDS)[DataKind]][]) {
-    const folder = path.join(dir, sub);
-    const items: Located<unknown>[] = [];
-    let files: string[] = [];
-    try {
-      files = fs.readdirSync(folder).filter((f) => f.endsWith('.json')).sort();
-    } catch {
-      problems.push({ file: rel(dir, folder), problem: 'folder is missing or unreadable' });
-    }
-    for (const f of files) {
-      const file = path.join(folder, f);
-      let raw: unknown;
-      try {
-        raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-      } catch (e) {
-        problems.push({ file: rel(dir, file), problem: `not valid JSON: ${(e as Error).message}` });
-        continue;
-      }
-      if (!Array.isArray(raw)) {
-        problems.push({ file: rel(dir, file), problem: 'must be a JSON array of records' });
-        continue;
-      }
-      raw.forEach((item, index) => {
-        const parsed = (schema as z.ZodType).safeParse(item);
-        const id = typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : `#${index}`;
-        if (!parsed.success) {
-          for (const issue of parsed.error.issues) {
-            problems.push({ file: rel(dir, file), id, problem: `${issue.path.join('.') || '(record)'}: ${issue.message}` });
-          }
-        } else {
-          items.push({ record: parsed.data, file: rel(dir, file) });
-        }
-      });
-    }
-    (located as Record<DataKind, Located<unknown>[]>)[kind] = items;
+    (located as Record<DataKind, Located<unknown>[]>)[kind] = readDataFolder(dir, sub, schema as z.ZodType, problems, { required: true });
   }
   problems.push(...checkReferences(located));
   const research = Object.fromEntries(Object.entries(located).map(([k, v]) => [k, v.map((x) => x.record)])) as unknown as Omit<Dataset, 'guides' | 'links'>;
@@ -123,10 +84,6 @@ export function inspectDataset(dir: string): { dataset: Dataset; problems: DataP
   problems.push(...checkCoverage(dataset));
   const all = (Object.entries(located) as [DataKind, Located<unknown>[]][]).flatMap(([kind, xs]) => xs.map((x) => ({ kind, file: x.file, record: x.record as Record<string, unknown> })));
   return { dataset, problems, located: all };
-}
-
-function rel(base: string, p: string): string {
-  return path.join(path.basename(base), path.relative(base, p));
 }
 
 function checkReferences(d: { [K in DataKind]: Located<z.infer<(typeof DATA_KINDS)[K]['schema']>>[] }): DataProblem[] {

@@ -75,16 +75,6 @@ export class GuideIndex {
     if (onTopic > 0 && out[onTopic]!.score >= ON_TOPIC_SHARE * out[0]!.score) out.unshift(...out.splice(onTopic, 1));
     return out.slice(0, limit);
   }
-
-  /** The topic of the guides whose terms the text names (most hits, then longest term), if any. */
-  topicNamed(text: string): Topic | undefined {
-    const votes = new Map<Topic, number>();
-    for (const hit of this.terms.find(text)) {
-      const topic = this.guides[hit.payload]!.topic;
-      votes.set(topic, (votes.get(topic) ?? 0) + hit.words);
-    }
-    return [...votes].sort((a, b) => b[1] - a[1])[0]?.[0];
-  }
 }
 
 /** The guides' specialist terms with their topic, for the matcher: a question naming one is in scope. */

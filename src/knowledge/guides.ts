@@ -3,18 +3,13 @@
  * is valid, its answer is 60–150 words in each language, the research records it names exist, every link it cites is
  * confirmed, its checked date is a real day and not in the future, and no country has two variants.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
 import type { Topic } from '../common/topics.js';
 import { TOPICS } from '../common/topics.js';
 import { ConfirmedLink, Guide, type GuideVariant } from './guide-schema.js';
+import { dataPath, readDataFolder, type DataProblem } from './data-files.js';
 
-export interface GuideProblem {
-  file: string;
-  id?: string;
-  problem: string;
-}
+export type GuideProblem = DataProblem;
 
 /**
  * The needs SMEs ask about most (issue 11), each of which must have at least one guide: customs, VAT and services,
@@ -41,40 +36,12 @@ export interface ResearchIds {
   agencyUrls: ReadonlySet<string>;
 }
 
-function readArrays<T>(dir: string, sub: string, schema: z.ZodType<T>, problems: GuideProblem[], base: string): { record: T; file: string; index: number }[] {
-  const folder = path.join(dir, sub);
-  if (!fs.existsSync(folder)) return [];
-  const out: { record: T; file: string; index: number }[] = [];
-  for (const f of fs.readdirSync(folder).filter((x) => x.endsWith('.json')).sort()) {
-    const file = path.join(path.basename(base), sub, f);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(fs.readFileSync(path.join(folder, f), 'utf8'));
-    } catch (e) {
-      problems.push({ file, problem: `not valid JSON: ${(e as Error).message}` });
-      continue;
-    }
-    if (!Array.isArray(raw)) {
-      problems.push({ file, problem: 'must be a JSON array of records' });
-      continue;
-    }
-    raw.forEach((item, index) => {
-      const parsed = schema.safeParse(item);
-      const o = item as { id?: unknown; url?: unknown } | null;
-      const id = typeof o?.id === 'string' ? o.id : typeof o?.url === 'string' ? o.url : `#${index}`;
-      if (parsed.success) out.push({ record: parsed.data, file, index });
-      else for (const issue of parsed.error.issues) problems.push({ file, id, problem: `${issue.path.join('.') || '(record)'}: ${issue.message}` });
-    });
-  }
-  return out;
-}
-
 const wordCount = (s: string): number => s.split(/\s+/).filter(Boolean).length;
 
 /** Reads data/guides and data/links and checks them against the research dataset. */
 export function inspectGuides(dir: string, research: ResearchIds, today: Date = new Date()): { guides: Guide[]; links: ConfirmedLink[]; problems: GuideProblem[] } {
   const problems: GuideProblem[] = [];
-  const links = readArrays(dir, 'links', ConfirmedLink, problems, dir);
+  const links = readDataFolder(dir, 'links', ConfirmedLink, problems, { required: false });
   const confirmed = new Set(research.agencyUrls);
   // One register file per topic: a page two topics cite may be in both, but once per file.
   const perFile = new Set<string>();
@@ -84,7 +51,7 @@ export function inspectGuides(dir: string, research: ResearchIds, today: Date = 
     confirmed.add(record.url);
     if (!realDay(record.checked, today)) problems.push({ file, id: record.url, problem: `checked "${record.checked}" is not a past or present day` });
   }
-  const guides = readArrays(dir, 'guides', Guide, problems, dir);
+  const guides = readDataFolder(dir, 'guides', Guide, problems, { required: false });
   const ids = new Map<string, string>();
   for (const { record: g, file } of guides) {
     const at = (problem: string) => problems.push({ file, id: g.id, problem });
@@ -113,7 +80,7 @@ export function inspectGuides(dir: string, research: ResearchIds, today: Date = 
     if (g.alsoTopics?.includes(g.topic)) at(`alsoTopics repeats the topic "${g.topic}"`);
   }
   const needs = new Set(guides.map((x) => x.record.need));
-  for (const need of REQUIRED_NEEDS) if (!needs.has(need)) problems.push({ file: path.join(path.basename(dir), 'guides'), problem: `no guide for the need "${need}"` });
+  for (const need of REQUIRED_NEEDS) if (!needs.has(need)) problems.push({ file: dataPath(dir, path.join(dir, 'guides')), problem: `no guide for the need "${need}"` });
   return { guides: guides.map((x) => x.record), links: links.map((x) => x.record), problems };
 }
 

@@ -51,8 +51,6 @@ export interface AnswerRequest {
 
 export interface ComposedAnswer {
   message: Message;
-  /** The guide answered with, if any. */
-  guide?: Guide;
 }
 
 export const ANSWER_ACTIONS = { more: 'answers.more', ask: 'answers.ask' } as const;
@@ -85,10 +83,12 @@ export function variantFor(g: Guide, home: string | undefined, targets: readonly
   return undefined;
 }
 
-/** Composes an answer page; undefined when "more" has nothing left to show. */
-export function composeAnswer(req: AnswerRequest, k: Knowledge, index: RetrievalIndex): ComposedAnswer | undefined {
+/**
+ * Composes an answer page; undefined when "more" has nothing left to show. `found` are the guides for the question
+ * when the caller searched them already.
+ */
+export function composeAnswer(req: AnswerRequest, k: Knowledge, index: RetrievalIndex, found: GuideMatch[] = guidesFor(req, index)): ComposedAnswer | undefined {
   // Further guides come under "more" only when they are nearly as good a match: else the research follows.
-  const found = guidesFor(req, index);
   const guides = found.filter((m, i) => i === 0 || m.score >= FURTHER_GUIDE_SHARE * found[0]!.score);
   const research = searchResearch(req, k, index);
   if (req.page < guides.length) return guideAnswer(req, guides[req.page]!.guide, research, k, index);
@@ -113,19 +113,22 @@ function searchResearch(req: AnswerRequest, k: Knowledge, index: RetrievalIndex)
   // Country names select agencies; as search words they would only match texts that happen to name that country.
   const question = req.entities.filter((e) => e.type === 'country').reduce((q, e) => q.split(e.text).join(' '), req.question);
   const r = index.search({ text: `${question} ${extra}`, lang: req.lang, topic: req.topic, country: req.home, limit: 40 });
-  const forUser = <T extends { country?: string; countryOnly?: true; cite: { source: string } }>(x: Scored<T>) => {
-    const tie = k.countryOf(x.item);
-    return !tie.only || tie.country === req.home;
-  };
-  const solutions = uniqueByText(r.solutions).filter(forUser);
+  const mine = forUser(k, req.home);
+  const solutions = uniqueByText(r.solutions).filter((x) => mine(x.item));
   return {
-    barriers: uniqueByText(r.barriers).filter(forUser),
+    barriers: uniqueByText(r.barriers).filter((x) => mine(x.item)),
     solutions: solutions.filter((s) => smeActionable(s.item)),
     policy: solutions.filter((s) => !smeActionable(s.item)),
     agencies: r.agencies,
     insights: r.insights,
   };
 }
+
+/** Whether a finding is for this user: one that names another country's own bodies is not. */
+const forUser = (k: Knowledge, home: string | undefined) => (record: Barrier | Solution): boolean => {
+  const tie = k.countryOf(record);
+  return !tie.only || tie.country === home;
+};
 
 /** A finding's text, labelled with its country when it was found elsewhere than the user's home ("In Sweden: …"). */
 function findingText(k: Knowledge, x: Barrier | Solution, req: AnswerRequest): string {
@@ -181,17 +184,14 @@ function guideAnswer(req: AnswerRequest, g: Guide, research: Research, k: Knowle
   // The research behind the guide, where it fits the question: its own barriers and SME-actionable solutions that
   // share words with the question, best match first.
   const rank = index.relevanceOf(req.question, lang, [...g.barriers, ...g.solutions]);
-  const forUser = (x: Barrier | Solution) => {
-    const tie = k.countryOf(x);
-    return !tie.only || tie.country === req.home;
-  };
+  const mine = forUser(k, req.home);
   const own = <T extends Barrier | Solution>(ids: string[], pick: (id: string) => T | undefined, ok: (x: T) => boolean) =>
     ids
       .map(pick)
       .filter((x): x is T => x !== undefined && ok(x) && (rank.get(x.id) ?? 0) >= FINDING_MIN_RELEVANCE)
       .sort((a, b) => (rank.get(b.id) ?? 0) - (rank.get(a.id) ?? 0));
-  const barrier = own(g.barriers, (id) => k.barrierById.get(id), forUser)[0];
-  const solution = own(g.solutions, (id) => k.solutionById.get(id), (s) => forUser(s) && smeActionable(s))[0];
+  const barrier = own(g.barriers, (id) => k.barrierById.get(id), mine)[0];
+  const solution = own(g.solutions, (id) => k.solutionById.get(id), (s) => mine(s) && smeActionable(s))[0];
   const findings = [barrier, solution].filter((x): x is Barrier | Solution => x !== undefined).slice(0, RESEARCH_UNDER_GUIDE);
   if (findings.length) lines.push(`${t.research}\n${findings.map((x) => `• ${findingText(k, x, req)} (${citationIn(k, x, lang)})`).join('\n')}`);
 
@@ -205,7 +205,6 @@ function guideAnswer(req: AnswerRequest, g: Guide, research: Research, k: Knowle
   return {
     // The topic stays visible (and searchable in a channel) beside the date the facts were checked.
     message: { text: lines.join('\n'), links, context: `${t.topics[g.topic]} · ${t.checked(formatDate(g.checked, lang))}`, buttons },
-    guide: g,
   };
 }
 

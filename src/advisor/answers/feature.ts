@@ -56,14 +56,15 @@ async function answer(ctx: TurnContext, q: Question): Promise<void> {
   const home = stated ?? profile.country;
   const sector = q.entities.find((e) => e.type === 'sector')?.value ?? profile.sector;
   const request = { ...q, home, targets, sector, page: 0 };
-  const guide = guidesFor(request, ctx.ports.retrieval)[0]?.guide;
+  const found = guidesFor(request, ctx.ports.retrieval);
+  const guide = found[0]?.guide;
   // The body to go to depends on where the company is, which is unknown: ask once, then answer at once.
   if (guide?.askHome && !home && !profile.askedCountry) {
     await patchProfile(ctx.ports.store, ctx.userKey, { askedCountry: true, pending: { text: q.question, at: ctx.now.toISOString() } }, ctx.now);
     return void (await ctx.beginDialog(homeDialog, { title: guide[ctx.lang].title, lang: ctx.lang }));
   }
   if (stated && stated !== profile.country) await patchProfile(ctx.ports.store, ctx.userKey, { country: stated, askedCountry: true }, ctx.now);
-  const reply = composeAnswer(request, ctx.ports.knowledge, ctx.ports.retrieval);
+  const reply = composeAnswer(request, ctx.ports.knowledge, ctx.ports.retrieval, found);
   if (!reply) return void (await ctx.say({ text: t.nothingOn(t.topics[q.topic]) }));
   await lastAnswers.put(ctx.ports.store, ctx.sessionKey, { question: q.question, topic: q.topic, lang: q.lang, entities: q.entities, country: home, targets, sector, page: 0 }, expiry(ctx.now));
   await ctx.say(reply.message);

@@ -67,16 +67,21 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** The message as a Bot Framework activity: always an Adaptive Card, its attachments as download links. */
-async function activityFor(sender: TeamsSender, message: Message): Promise<Partial<Activity>> {
+/** The message as an Adaptive Card, its attachments as download links. */
+async function cardFor(sender: TeamsSender, message: Message): Promise<AdaptiveCard> {
   const files: FileLink[] = [];
   for (const a of message.attachments ?? []) {
     const link = sender.files ? await sender.files.link(a) : undefined;
     if (link) files.push(link);
     else sender.logger.warn({ file: a.mimeType }, 'a file could not be linked (no PUBLIC_URL, or too large)');
   }
+  return renderCard(message, files);
+}
+
+/** The message as a Bot Framework activity: always an Adaptive Card. */
+async function activityFor(sender: TeamsSender, message: Message): Promise<Partial<Activity>> {
   // No `text` beside the card (Teams would show it above the card, twice); the summary is what notifications show.
-  return { type: 'message', summary: summaryText(message), attachments: [cardAttachment(renderCard(message, files))] };
+  return { type: 'message', summary: summaryText(message), attachments: [cardAttachment(await cardFor(sender, message))] };
 }
 
 /** Runs `logic` in a proactive turn in the conversation. */
@@ -116,11 +121,23 @@ export class TeamsMessenger implements Messenger, Directory {
     return this.send(await this.reference(target), message);
   }
 
-  /** Replaces the card of an earlier message; `card` when it is rendered already (an invoke's refreshed card). */
-  async update(ref: MessageRef, message: Message, card?: AdaptiveCard): Promise<void> {
+  async update(ref: MessageRef, message: Message): Promise<void> {
+    await this.updateCard(ref, await cardFor(this.sender, message));
+  }
+
+  /** Replaces the card of an earlier message with one rendered already (an invoke's refreshed card). */
+  async updateCard(ref: MessageRef, card: AdaptiveCard): Promise<void> {
     const conversation = await this.reference(ref);
-    const activity = card ? { type: 'message', attachments: [cardAttachment(card)] } : await activityFor(this.sender, message);
-    await inConversation(this.sender, conversation, (ctx) => ctx.updateActivity({ ...activity, id: ref.id }));
+    await inConversation(this.sender, conversation, (ctx) => ctx.updateActivity({ type: 'message', attachments: [cardAttachment(card)], id: ref.id }));
+  }
+
+  /**
+   * Where a private reply to `user` goes from a shared conversation: their 1:1 chat; undefined when they cannot be
+   * reached privately yet (it is then said where they are, rather than not at all).
+   */
+  async privateAddress(ref: ConversationRef, user: string): Promise<Address | undefined> {
+    if (ref.conversationType === 'personal') return undefined;
+    return this.direct({ channel: 'teams', team: ref.tenantId, user }).catch(() => undefined);
   }
 
   async delete(ref: MessageRef): Promise<void> {
@@ -175,12 +192,8 @@ export class TeamsTurnOutput implements TurnOutput {
 
   async say(message: Message, options: SayOptions = {}): Promise<MessageRef | undefined> {
     const t = this.target;
-    if (options.audience === 'private' && t.ref.conversationType !== 'personal') {
-      const to = await this.messenger.direct({ channel: 'teams', team: t.ref.tenantId, user: t.user }).catch(() => undefined);
-      // Not reachable privately yet: said where the user is, rather than not at all.
-      if (to) return this.messenger.post(to, message);
-    }
-    return this.messenger.send(t.ref, message);
+    const to = options.audience === 'private' ? await this.messenger.privateAddress(t.ref, t.user) : undefined;
+    return to ? this.messenger.post(to, message) : this.messenger.send(t.ref, message);
   }
 
   async replaceSource(message: Message): Promise<void> {
@@ -194,7 +207,7 @@ export class TeamsTurnOutput implements TurnOutput {
  * messages into the conversation right away (the request is still open).
  */
 export class InvokeTurnOutput implements TurnOutput {
-  card?: ReturnType<typeof renderCard>;
+  card?: AdaptiveCard;
   /** The turn failed or was refused: the invoke answers with a notice, and the answer is not kept for retries. */
   failure?: string;
 
@@ -208,22 +221,15 @@ export class InvokeTurnOutput implements TurnOutput {
 
   async say(message: Message, options: SayOptions = {}): Promise<MessageRef | undefined> {
     // Private messages in a shared conversation go to the user's 1:1 chat, as from the inbox.
-    if (options.audience === 'private' && this.ref.conversationType !== 'personal') {
-      const to = await this.messenger.direct({ channel: 'teams', team: this.ref.tenantId, user: this.user }).catch(() => undefined);
-      if (to) return this.messenger.post(to, message);
-    }
+    const to = options.audience === 'private' ? await this.messenger.privateAddress(this.ref, this.user) : undefined;
+    if (to) return this.messenger.post(to, message);
     const activity = await activityFor(this.sender, message);
     const sent = await withTimeout(this.ctx.sendActivity(activity), this.sender.timeoutMs);
     return { channel: 'teams', team: this.ref.tenantId, conversation: this.ref.conversationId, id: sent?.id ?? 'unknown' };
   }
 
   async replaceSource(message: Message): Promise<void> {
-    const files: FileLink[] = [];
-    for (const a of message.attachments ?? []) {
-      const link = this.sender.files ? await this.sender.files.link(a) : undefined;
-      if (link) files.push(link);
-    }
-    this.card = renderCard(message, files);
+    this.card = await cardFor(this.sender, message);
   }
 
   failed(_code: string, message: string): void {

@@ -20,6 +20,7 @@ import { z } from 'zod';
 import type { Logger } from '../../common/logger.js';
 import type { ChannelRouter } from '../../core/channels.js';
 import { MAX_TEXT_LENGTH, type InboundEvent } from '../../core/event.js';
+import { localeLang } from '../../core/i18n.js';
 import type { Inbox } from '../../core/inbox.js';
 import type { InboxWorker } from '../../core/inbox-worker.js';
 import type { Advisor } from '../../core/pipeline.js';
@@ -149,6 +150,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     return { ref, base, key: `teams:${recordKey(ref.tenantId ?? '-', ref.conversationId, a.id ?? '-')}` };
   };
 
+  /** A botbuilder turn for what is not a message (messages are accepted before any turn is built, in the route). */
   const logic = async (ctx: TurnContext): Promise<void> => {
     const a = ctx.activity;
     // Other bots (and this one's own echoes) never start a turn.
@@ -157,8 +159,6 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     const team = ref.tenantId;
     const user = a.from.id;
     switch (a.type) {
-      case ActivityTypes.Message:
-        return acceptMessage(a, base, key, ref);
       case ActivityTypes.Invoke: {
         if (a.name !== 'adaptiveCard/action') return void (await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: {} } }));
         const body = await answerInvoke(ctx, key, base, ref);
@@ -203,8 +203,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     const value = ctx.activity.value as { action?: { verb?: unknown; data?: unknown } } | undefined;
     const action = actionFromCardData(value?.action?.data ?? {}, typeof value?.action?.verb === 'string' ? value.action.verb : undefined);
     // A card action has no words to take a language from: the client's locale, else the deployment's default.
-    const locale = (ctx.activity.locale ?? '').slice(0, 2).toLowerCase();
-    const lang = locale === 'de' || locale === 'sv' || locale === 'en' ? locale : advisor.defaultLanguage;
+    const lang = localeLang(ctx.activity.locale) ?? advisor.defaultLanguage;
     const notice = (text: string) => ({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text });
     if (!action) {
       logger.info({ component: 'teams' }, 'card action with data that is not ours: ignored');
@@ -217,7 +216,7 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
     if (out.failure) return notice(out.failure.replace(/\*\*/g, '').slice(0, 500));
     if (out.card && source && ref.conversationType !== 'personal') {
       // Teams shows an invoke's card to the person who clicked only: the shared message is updated for everyone else.
-      await messenger.update(source, { text: '' }, out.card).catch((err: unknown) => logger.warn({ err }, 'could not update the shared card'));
+      await messenger.updateCard(source, out.card).catch((err: unknown) => logger.warn({ err }, 'could not update the shared card'));
     }
     const body = out.card ? { statusCode: 200, type: CARD_CONTENT_TYPE, value: out.card } : notice(teamsMessages(lang).done);
     await teamsInvokes.put(store, key, { body }, { expiresAt: new Date(advisor.ports.clock().getTime() + INVOKE_ANSWER_HOURS * 3600_000) });
