@@ -11,9 +11,9 @@ import { InboxWorker } from './core/inbox-worker.js';
 import { Advisor } from './core/pipeline.js';
 import type { Clock, Ports } from './core/ports.js';
 import { buildRegistry, type Registry } from './core/registry.js';
+import { secrets } from './core/secrets.js';
 import { sessions } from './core/session.js';
 import { installations } from './channels/slack/installation-store.js';
-import { webSecrets } from './channels/web/identity.js';
 import { WebMessenger, outbox } from './channels/web/messenger.js';
 import { webTurns } from './channels/web/turns.js';
 import { FEATURES } from './features.js';
@@ -34,7 +34,7 @@ import type { Store } from './store/store.js';
  * store knows their layout. (Slack's delivery ids are the inbox's keys now; `slack_deliveries` files of an older
  * version expire by themselves and are never read.)
  */
-export const CHANNEL_COLLECTIONS: readonly CollectionSpec[] = [outbox, installations, inboxCollection, inboxDoneCollection, webSecrets, webTurns, teamsConversations, teamsUsers, teamsInvokes, fileLinks];
+export const CHANNEL_COLLECTIONS: readonly CollectionSpec[] = [outbox, installations, inboxCollection, inboxDoneCollection, webTurns, teamsConversations, teamsUsers, teamsInvokes, fileLinks];
 
 export interface AdvisorApp {
   advisor: Advisor;
@@ -61,7 +61,7 @@ export interface AppOptions {
 
 /** Loads and validates everything the advisor needs; throws (with a message naming the file or variable) on bad data. */
 export async function createAdvisorApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<AdvisorApp> {
-  const registry = buildRegistry(FEATURES, [sessions]);
+  const registry = buildRegistry(FEATURES, [sessions, secrets]);
   const knowledge = new Knowledge(loadDataset(config.KNOWLEDGE_DIR));
   const retrieval = new RetrievalIndex(knowledge.data);
   const matcher = new Matcher({ intentsDir: config.INTENTS_DIR, cacheDir: config.MODEL_CACHE_DIR, domainTerms: guideTerms(knowledge.data.guides) });
@@ -86,7 +86,10 @@ export async function createAdvisorApp(config: Config, logger: Logger, options: 
     retrieval,
     log: logger,
     newId: () => crypto.randomUUID(),
-    settings: { dialogIdleHours: config.DIALOG_IDLE_HOURS, roles: { owners: config.ADVISOR_OWNERS, managers: config.ADVISOR_MANAGERS, facilitators: config.ADVISOR_FACILITATORS } },
+    settings: { dialogIdleHours: config.DIALOG_IDLE_HOURS, roles: { owners: config.ADVISOR_OWNERS, managers: config.ADVISOR_MANAGERS, facilitators: config.ADVISOR_FACILITATORS },
+      defaultTimeZone: config.ADVISOR_DEFAULT_TIMEZONE,
+      ...(config.ADVISOR_VOTE_SECRET ? { voteSecret: config.ADVISOR_VOTE_SECRET } : {}),
+    },
   };
   const web = new WebMessenger(store, clock);
   channels.register({ channel: 'web', messenger: web, directory: web });

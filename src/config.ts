@@ -1,6 +1,7 @@
 /** Configuration from the environment (and an optional .env), validated once at start. */
 import path from 'node:path';
 import { z } from 'zod';
+import { isTimeZone } from './common/time-zone.js';
 
 /** A list of user ids, separated by commas or spaces; each as the platform gives it. */
 const userIds = z
@@ -52,6 +53,16 @@ export const ConfigSchema = z
     ADVISOR_MANAGERS: userIds,
     /** May run surveys. */
     ADVISOR_FACILITATORS: userIds,
+    /** The time zone of users whose platform and profile give none (closing times typed without an offset, reminders). */
+    ADVISOR_DEFAULT_TIMEZONE: z
+      .string()
+      .default('Europe/Brussels')
+      .refine((tz) => isTimeZone(tz), 'an IANA time zone such as Europe/Brussels or Europe/Stockholm'),
+    /**
+     * The key of the keyed hash that stands for the voter in anonymous polls. Unset: one is made on first start and kept
+     * in the store. Changing it makes every open anonymous poll forget who voted (each member could vote again).
+     */
+    ADVISOR_VOTE_SECRET: optionalSecret.pipe(z.string().min(32, 'at least 32 characters, e.g. the output of `openssl rand -hex 32`').optional()),
     /** A Bot Connector call (a Teams reply, update, members) gives up after this long; the inbox then retries the turn. */
     TEAMS_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     /** On SIGTERM, how long turns in progress may take before they are handed back to the inbox and the process exits. */

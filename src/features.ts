@@ -6,10 +6,11 @@ import { analysesFeature } from './advisor/analyses/feature.js';
 import { answers } from './advisor/answers/feature.js';
 import { help } from './advisor/help/feature.js';
 import { privacy } from './advisor/privacy/feature.js';
+import { pollsFeature } from './advisor/polls/feature.js';
 import { profile } from './advisor/profile/feature.js';
 import { roles } from './advisor/roles/feature.js';
 import { upcoming } from './advisor/upcoming/feature.js';
 import type { Feature } from './core/feature.js';
 import { whys } from './dialogs/whys/feature.js';
 
-export const FEATURES: readonly Feature[] = [help, answers, whys, profile, analysesFeature, roles, privacy, upcoming];
+export const FEATURES: readonly Feature[] = [help, answers, whys, profile, analysesFeature, pollsFeature, roles, privacy, upcoming];

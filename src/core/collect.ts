@@ -6,7 +6,7 @@
  */
 import type { ErrorCode } from './errors.js';
 import type { Address, Channel, ParsedEvent } from './event.js';
-import { isTextType, type Audience, type Button, type Message, type MessageRef, type TurnOutput } from './message.js';
+import { isTextType, momentsAsText, type Audience, type Button, type Message, type MessageRef, type TurnOutput } from './message.js';
 
 export interface AttachmentJson {
   name: string;
@@ -41,7 +41,8 @@ export interface TurnResult {
 /** A message in the JSON contract. */
 export function messageJson(message: Message, id: string, audience?: Audience): ReplyJson {
   const { attachments, ...rest } = message;
-  const json: ReplyJson = { id, ...rest };
+  // Clients of the JSON contract get each moment as the text of its fallback, which names its time zone.
+  const json: ReplyJson = { id, ...rest, text: momentsAsText(rest.text), ...(rest.facts ? { facts: rest.facts.map((f) => ({ ...f, value: momentsAsText(f.value) })) } : {}) };
   if (audience === 'conversation') json.audience = 'channel';
   if (audience === 'private') json.audience = 'private';
   if (attachments?.length) {

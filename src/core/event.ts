@@ -75,3 +75,12 @@ export interface UserAddress {
   team?: string;
   user: string;
 }
+
+/**
+ * True when two addresses name the same conversation. A Teams channel thread's id is the channel's id plus
+ * `;messageid=<root>`, and a card posted at the channel's root is answered from its thread: both are one conversation.
+ */
+export function sameConversation(a: Pick<Address, 'channel' | 'team' | 'conversation'>, b: Pick<Address, 'channel' | 'team' | 'conversation'>): boolean {
+  const base = (id: string) => id.split(';messageid=')[0];
+  return a.channel === b.channel && (a.team ?? '') === (b.team ?? '') && base(a.conversation) === base(b.conversation);
+}

@@ -133,3 +133,22 @@ export function textAttachment(name: string, mimeType: string, text: string): At
 export function isTextType(mimeType: string): boolean {
   return /^text\/|^application\/(json|csv)/.test(mimeType);
 }
+
+/**
+ * A moment inside message text that each reader sees in their own time zone where the channel can show it so (Slack's
+ * `<!date>` token, Adaptive Cards' DATE and TIME functions); other channels show `fallback`, which names its zone.
+ * User text cannot forge one: quoteUserText replaces the brackets.
+ */
+export function momentMark(at: Date, fallback: string): string {
+  return `⟦${Math.floor(at.getTime() / 1000)}|${fallback.replace(/[⟦⟧|]/g, ' ')}⟧`;
+}
+
+const MOMENT = /⟦(\d{1,12})\|([^⟦⟧|]*)⟧/g;
+
+/** Text with each moment mark replaced by what `render` makes of its time and fallback. */
+export function renderMoments(text: string, render: (at: Date, fallback: string) => string): string {
+  return text.replace(MOMENT, (_m, seconds: string, fallback: string) => render(new Date(Number(seconds) * 1000), fallback));
+}
+
+/** Text with each moment as its fallback (terminals, JSON clients, notifications). */
+export const momentsAsText = (text: string): string => renderMoments(text, (_at, fallback) => fallback);

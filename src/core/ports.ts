@@ -74,6 +74,10 @@ export interface Settings {
   dialogIdleHours: number;
   /** Who holds a role from the environment (ADVISOR_OWNERS, ADVISOR_MANAGERS, ADVISOR_FACILITATORS): user ids. */
   roles: { owners: readonly string[]; managers: readonly string[]; facilitators: readonly string[] };
+  /** IANA time zone of users whose platform and profile give none (ADVISOR_DEFAULT_TIMEZONE). */
+  defaultTimeZone: string;
+  /** The anonymous voters' HMAC key from the environment (ADVISOR_VOTE_SECRET); unset: one kept in the store. */
+  voteSecret?: string;
 }
 
 export interface JobContext {

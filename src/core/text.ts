@@ -23,6 +23,8 @@ export function quoteUserText(text: string, max = 300): string {
     .replace(/[*_~`|]/g, (c) => ({ '*': '∗', _: '‗', '~': '∼', '`': 'ʼ', '|': '¦' })[c] ?? c)
     .replace(/\[/g, '⁅')
     .replace(/\]/g, '⁆')
+    // The brackets of a moment mark (message.ts), so that user text cannot forge one.
+    .replace(/[⟦⟧]/g, (c) => (c === '⟦' ? '⁅' : '⁆'))
     .replace(/@(?=(here|channel|everyone|all)\b)/gi, '@\u2060')
     .replace(/#(?=\w)/g, '#\u2060');
 }

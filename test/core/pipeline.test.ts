@@ -73,7 +73,7 @@ describe('turn pipeline', () => {
       retrieval: new RetrievalIndex(knowledge.data),
       log: createLogger('silent'),
       newId: () => 'id',
-      settings: { dialogIdleHours: 24, roles: { owners: [], managers: [], facilitators: [] } },
+      settings: { dialogIdleHours: 24, roles: { owners: [], managers: [], facilitators: [] }, defaultTimeZone: 'Europe/Brussels' },
     };
     advisor = new Advisor(buildRegistry([...FEATURES, test], [sessions]), ports);
   });

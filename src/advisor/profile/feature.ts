@@ -11,6 +11,7 @@ import type { Ports } from '../../core/ports.js';
 import { quoteUserText } from '../../core/text.js';
 import { languageCommand, preferredLanguage, setLanguage } from './language.js';
 import { languageMessages as lm } from './language-messages.js';
+import { timeZoneCommand, timeZoneMessages as tzm } from './time-zone.js';
 import { profileMessages as m } from './messages.js';
 import { PENDING_MINUTES, SECTORS, patchProfile, profiles, readProfile, type Profile, type Sector } from './model.js';
 
@@ -47,7 +48,7 @@ export function profileMessage(p: Profile, lang: Lang, userId?: string): Message
   const l = lm(lang);
   return {
     // The id is what an owner grants roles to (role add <id> manager); in the web chat the server issued it.
-    text: `${t.profile(p.country ? countryName(p.country, lang) : undefined, p.sector ? t.sectors[p.sector] : undefined)}\n${l.line(p.language ? l.names[p.language] : undefined)}${userId ? `\n${t.yourId(quoteUserText(userId, 100))}` : ''}`,
+    text: `${t.profile(p.country ? countryName(p.country, lang) : undefined, p.sector ? t.sectors[p.sector] : undefined)}\n${l.line(p.language ? l.names[p.language] : undefined)}\n${tzm(lang).line(p.timeZone)}${userId ? `\n${t.yourId(quoteUserText(userId, 100))}` : ''}`,
     input: {
       kind: 'form',
       action: 'profile.save',
@@ -137,6 +138,7 @@ export const profile = defineFeature({
     command(PROFILE, { id: 'profile.country', words: words([], [], []), patterns: COUNTRY_PATTERNS, args: Rest, interrupts: true, run: setCountry }),
     command(PROFILE, { id: 'profile.sector', words: words([], [], []), patterns: SECTOR_PATTERNS, args: Rest, interrupts: true, run: setSector }),
     languageCommand,
+    timeZoneCommand,
   ],
   actions: {
     country: (ctx, a) => setCountry(ctx, a.value),

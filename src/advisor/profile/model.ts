@@ -12,6 +12,8 @@ export const ProfileSchema = z.object({
   sector: z.enum(SECTORS).optional(),
   /** The language the user chose to be answered in; absent: follow the language of their messages. */
   language: z.enum(LANGS).optional(),
+  /** IANA time zone the user set ("time zone Europe/Berlin"); absent: the platform's, else the deployment's default. */
+  timeZone: z.string().max(64).optional(),
   /** Asked once each: the advisor never nags. */
   askedCountry: z.boolean().default(false),
   askedSector: z.boolean().default(false),

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { MAX_ACTION_VALUE_LENGTH, MAX_TEXT_LENGTH } from '../../core/event.js';
 import type { ActionEvent } from '../../core/event.js';
-import type { Bar, Field, Input, Message } from '../../core/message.js';
+import { momentsAsText, renderMoments, type Bar, type Field, type Input, type Message } from '../../core/message.js';
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
@@ -45,8 +45,15 @@ export interface FileLink {
  * list item. Characters Teams would read as markup in user text were neutralised by the core (quoteUserText).
  */
 export function toTeamsMarkdown(line: string): string {
-  return line.replace(/^• /, '- ');
+  return teamsMoments(line.replace(/^• /, '- '));
 }
+
+/** Moments as Adaptive Cards' DATE and TIME functions, which Teams shows in each reader's time zone (RFC 3339, no ms). */
+const teamsMoments = (text: string): string =>
+  renderMoments(text, (at) => {
+    const iso = at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return `{{DATE(${iso}, SHORT)}} {{TIME(${iso})}}`;
+  });
 
 function textBlocks(text: string): CardElement[] {
   const lines = text.split('\n');
@@ -56,7 +63,7 @@ function textBlocks(text: string): CardElement[] {
     const heading = i === 0 && /^\*\*[^*]+\*\*(?: .*)?$/.test(line);
     out.push({
       type: 'TextBlock',
-      text: heading ? line.replace(/\*\*/g, '') : toTeamsMarkdown(line),
+      text: heading ? teamsMoments(line.replace(/\*\*/g, '')) : toTeamsMarkdown(line),
       wrap: true,
       ...(heading ? { weight: 'Bolder', size: 'Medium' } : {}),
       // Lines of a list sit together; paragraphs get the default spacing.
@@ -182,7 +189,7 @@ export function cardAttachment(card: AdaptiveCard): { contentType: string; conte
 
 /** Plain text of a message for notifications and the activity's `text` (screen readers, previews). */
 export function summaryText(message: Message): string {
-  return message.text.split('\n')[0]!.replace(/\*\*/g, '').slice(0, 500);
+  return momentsAsText(message.text.split('\n')[0]!).replace(/\*\*/g, '').slice(0, 500);
 }
 
 const FieldValue = z.union([z.string().max(MAX_TEXT_LENGTH), z.number(), z.boolean()]);

@@ -6,21 +6,13 @@
 import crypto from 'node:crypto';
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
-import { defineCollection } from '../../store/collections.js';
+import { storedSecret } from '../../core/secrets.js';
 import type { Store } from '../../store/store.js';
 
 export const SESSION_COOKIE = 'advisor_session';
 /** A year: the cookie is the visitor's only handle on their profile and analyses (as the page's stored id was before). */
 const COOKIE_MAX_AGE_SECONDS = 365 * 86_400;
 export const COOKIE_KEY_NAME = 'web-cookie-key';
-
-const SecretRecord = z.strictObject({
-  value: z.string().regex(/^[A-Za-z0-9_-]{43,}$/, 'a base64url key of at least 32 bytes'),
-  createdAt: z.iso.datetime(),
-});
-/** Secrets the server makes for itself (the web chat's cookie key): a handful of records, one file. */
-export const webSecrets = defineCollection('secrets', SecretRecord);
 
 const VISITOR_ID = /^web-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** An admission mark: the first 22 base64url characters (132 bits) of an HMAC. */
@@ -44,17 +36,8 @@ export function sameSecret(given: string, expected: string): boolean {
   return crypto.timingSafeEqual(a, b);
 }
 
-/** Makes the key if the store has none, then reads back the stored one: whichever instance wrote first, all use its key. */
-async function loadKey(store: Store): Promise<Buffer> {
-  await webSecrets.putIfAbsent(store, COOKIE_KEY_NAME, { value: crypto.randomBytes(32).toString('base64url'), createdAt: new Date().toISOString() });
-  const stored = await webSecrets.get(store, COOKIE_KEY_NAME);
-  if (!stored) {
-    throw new Error(
-      `the web chat's cookie key (collection "secrets", key "${COOKIE_KEY_NAME}") is not a valid key; delete that record to make a new one (every visitor then gets a new identity)`,
-    );
-  }
-  return Buffer.from(stored.value, 'base64url');
-}
+/** The cookie key: made once and kept in the store (see core/secrets.ts). */
+const loadKey = (store: Store): Promise<Buffer> => storedSecret(store, COOKIE_KEY_NAME, 'every visitor then gets a new identity');
 
 /** Issues and checks the web chat's session cookie. */
 export class WebIdentity {

@@ -1,0 +1,174 @@
+/**
+ * Reading what a manager typed or submitted into a poll draft: the same rules for the typed command, the Slack modal
+ * and the Teams card form. Problems are thrown as AdvisorError in the user's language, so nothing half-valid is saved.
+ */
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { Lang } from '../../common/lang.js';
+import type { CommandArgs } from '../../core/commands.js';
+import { AdvisorError } from '../../core/errors.js';
+import { normaliseInput } from '../../core/text.js';
+import { pollMessages as m } from './messages.js';
+import { DEFAULT_DOTS, DEFAULT_THRESHOLD, MAX_DOTS, MAX_OPTION, MAX_OPTIONS, MAX_QUESTION, MIN_OPTIONS, RESULT_MODES, type PollKind, type ResultMode } from './model.js';
+
+/** Any arguments and flags; the feature checks them with messages in the user's language. */
+export const RawArgs = z.object({ args: z.array(z.string()), flags: z.record(z.string(), z.union([z.string(), z.literal(true)])), rest: z.string() });
+export type RawArgs = CommandArgs;
+
+export const CREATE_FLAGS = { multi: 'boolean', anonymous: 'boolean', closes: 'value', results: 'value', remind: 'value' } as const;
+export const DOT_FLAGS = { dots: 'value', least: 'boolean', threshold: 'value', anonymous: 'boolean', closes: 'value', results: 'value', remind: 'value' } as const;
+
+/** A poll as asked for, before it has an id, a time zone resolved or a message. */
+export interface PollDraft {
+  kind: PollKind;
+  question: string;
+  options: string[];
+  anonymous: boolean;
+  results: ResultMode;
+  dots?: number;
+  least?: boolean;
+  threshold?: number;
+  closesAt?: Date;
+  remindMinutes?: number;
+}
+
+/** Settings as text: from flags (`--dots 3`) or form fields (`dots: "3"`). */
+export interface DraftSettings {
+  multi?: boolean;
+  anonymous?: boolean;
+  closes?: string;
+  results?: string;
+  remind?: string;
+  dots?: string;
+  least?: boolean;
+  threshold?: string;
+}
+
+const bad = (text: string): AdvisorError => new AdvisorError('BAD_INPUT', text);
+
+/** A duration such as 30m, 2h, 3d (also "2 h", "1 tag", "3 dagar"); minutes, or undefined. */
+export function durationMinutes(text: string): number | undefined {
+  const d = /^(?:in\s+|om\s+)?(\d{1,5})\s*(m|min|mins|minutes?|minuten?|minuter|h|hours?|std|stunden?|t|timmar?|timme|d|days?|tage?n?|dagar?)$/i.exec(text.trim());
+  if (!d) return undefined;
+  const n = Number(d[1]);
+  const unit = d[2]!.toLowerCase();
+  if (/^m/.test(unit)) return n;
+  if (/^(h|std|stunde|t$|timm)/.test(unit)) return n * 60;
+  return n * 1440;
+}
+
+/**
+ * A closing time: ISO with an offset (kept), ISO without one or "2026-12-04 17:00" (read in `zone`), a date alone
+ * (17:00 that day, in `zone`), or a duration from now. Undefined when unreadable.
+ */
+export function parseMoment(text: string, zone: string, now: Date): Date | undefined {
+  const t = text.trim();
+  const minutes = durationMinutes(t);
+  if (minutes !== undefined) return new Date(now.getTime() + minutes * 60_000);
+  const iso = t.replace(/^(\d{4}-\d{2}-\d{2})[ ](\d{1,2}:\d{2})/, '$1T$2');
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(iso);
+  const parsed = DateTime.fromISO(dateOnly ? `${iso}T17:00` : iso, { zone, setZone: false });
+  return parsed.isValid && /^\d{4}-\d{2}-\d{2}/.test(iso) ? parsed.toJSDate() : undefined;
+}
+
+/** A moment as the fallback text of a moment mark: "Fri 4 Dec 2026, 17:00 (Europe/Berlin)", in the reply language. */
+export function momentText(at: Date, zone: string, lang: Lang): string {
+  const locale = { en: 'en-GB', de: 'de-DE', sv: 'sv-SE' }[lang];
+  return `${DateTime.fromJSDate(at, { zone }).setLocale(locale).toFormat('ccc d LLL yyyy, HH:mm')} (${zone})`;
+}
+
+const intIn = (flag: string, value: string | undefined, min: number, max: number, fallback: number | undefined, lang: Lang): number | undefined => {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw bad(m(lang).badNumber(flag, min, max));
+  return n;
+};
+
+/**
+ * Checks a question, options and settings and makes the draft. `maxOptions` is larger for templates (a key area of
+ * the focus group has up to a dozen barriers).
+ */
+export function makeDraft(
+  kind: PollKind,
+  questionRaw: string,
+  optionsRaw: readonly string[],
+  s: DraftSettings,
+  env: { lang: Lang; zone: string; now: Date; maxOptions?: number },
+): PollDraft {
+  const t = m(env.lang);
+  const question = normaliseInput(questionRaw).replace(/\s+/g, ' ');
+  if (!question) throw bad(t.emptyQuestion);
+  if (question.length > MAX_QUESTION) throw bad(t.tooLong('question', MAX_QUESTION));
+  const options = optionsRaw.map((o) => normaliseInput(o).replace(/\s+/g, ' ')).filter(Boolean);
+  const max = env.maxOptions ?? MAX_OPTIONS;
+  if (options.length < MIN_OPTIONS || options.length > max) throw bad(t.optionCount(options.length));
+  for (const o of options) if (o.length > MAX_OPTION) throw bad(t.tooLong('option', MAX_OPTION));
+  const seen = new Set<string>();
+  for (const o of options) {
+    const folded = o.toLocaleLowerCase(env.lang);
+    if (seen.has(folded)) throw bad(t.duplicateOption(o.slice(0, 60)));
+    seen.add(folded);
+  }
+  if (kind !== 'dots' && (s.dots !== undefined || s.least || s.threshold !== undefined)) throw bad(t.dotsOnly);
+  if (kind === 'dots' && s.multi) throw bad(t.multiNotDots);
+  const results = (s.results ?? 'live').toLowerCase();
+  if (!(RESULT_MODES as readonly string[]).includes(results)) throw bad(t.badResults(s.results!.slice(0, 30)));
+  let closesAt: Date | undefined;
+  if (s.closes !== undefined && s.closes !== '') {
+    closesAt = parseMoment(s.closes, env.zone, env.now);
+    if (!closesAt) throw bad(t.badTime(s.closes.slice(0, 40), env.zone));
+    if (closesAt.getTime() <= env.now.getTime() + 60_000) throw bad(t.pastTime);
+    if (closesAt.getTime() > env.now.getTime() + 366 * 86_400_000) throw bad(t.farTime);
+  }
+  let remindMinutes: number | undefined;
+  if (s.remind !== undefined && s.remind !== '' && s.remind !== 'none') {
+    remindMinutes = durationMinutes(s.remind);
+    if (!remindMinutes) throw bad(t.badRemind(s.remind.slice(0, 30)));
+    if (!closesAt) throw bad(t.remindNeedsClose);
+    if (closesAt.getTime() - remindMinutes * 60_000 <= env.now.getTime()) throw bad(t.remindTooLate);
+  }
+  const draft: PollDraft = {
+    kind: kind === 'single' && s.multi ? 'multi' : kind,
+    question,
+    options,
+    anonymous: Boolean(s.anonymous),
+    results: results as ResultMode,
+    ...(closesAt ? { closesAt } : {}),
+    ...(remindMinutes ? { remindMinutes } : {}),
+  };
+  if (kind === 'dots') {
+    draft.dots = intIn('dots', s.dots, 1, MAX_DOTS, DEFAULT_DOTS, env.lang);
+    draft.least = Boolean(s.least);
+    draft.threshold = intIn('threshold', s.threshold, 1, 100_000, DEFAULT_THRESHOLD, env.lang);
+  }
+  return draft;
+}
+
+/** Flags of a command as settings (a value flag given as a bare `--closes` is refused by the parser already). */
+export function settingsOf(flags: RawArgs['flags']): DraftSettings {
+  const text = (k: string): string | undefined => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
+  return {
+    multi: flags.multi === true,
+    anonymous: flags.anonymous === true,
+    least: flags.least === true,
+    closes: text('closes'),
+    results: text('results'),
+    remind: text('remind'),
+    dots: text('dots'),
+    threshold: text('threshold'),
+  };
+}
+
+/** A poll id as users see it: six characters, a letter first, no look-alikes (l, 1, o, 0, i). */
+export const POLL_ID = /^[a-hj-km-np-z][a-hj-km-np-z2-9]{5}$/;
+const ID_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+/** A poll id from bytes (a hash of the delivery id, or random ones). */
+export function pollIdFrom(bytes: Uint8Array): string {
+  let id = '';
+  for (let i = 0; i < 6; i++) {
+    const alphabet = i === 0 ? ID_ALPHABET.slice(0, 23) : ID_ALPHABET;
+    id += alphabet[bytes[i]! % alphabet.length];
+  }
+  return id;
+}
