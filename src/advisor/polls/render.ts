@@ -70,7 +70,7 @@ export function pollCard(poll: Poll, tally: Tally): Message {
     lines.push('', full.text);
     resultBars = full.bars;
   } else {
-    lines.push('', ...poll.options.map((o, i) => t.plainLine(i + 1, q(o, 150))), t.card.voters(tally.voters));
+    lines.push('', ...poll.options.map((o, i) => `${i + 1}. ${q(o, 150)}`), t.card.voters(tally.voters));
   }
   const buttons: Button[] = poll.options.map((o, i) => ({ label: q(o, LABEL), action: { id: 'polls.vote', value: voteValue(poll, i, 'most') } }));
   if (poll.kind === 'dots' && poll.least) buttons.push({ label: t.button.least, action: { id: 'polls.least', value: poll.id } });
