@@ -145,7 +145,9 @@ export async function createFromTemplate(ctx: TurnContext, a: RawArgs): Promise<
     throw bad(t.unknownArea(areas.map((x) => `_${q(tr(x, 'name', ctx.lang), 120)}_ (${x.id})`).join(', ')));
   }
   const area = best.area;
-  const barriers = ctx.ports.knowledge.data.barriers.filter((b) => b.keyArea === area.id);
+  // The focus group's voting list (most and least important); the critical ones repeat barriers of that list.
+  const seen = new Set<string>();
+  const barriers = ctx.ports.knowledge.data.barriers.filter((b) => b.keyArea === area.id && b.importance !== 'critical' && !seen.has(b.text) && seen.add(b.text));
   const options = barriers.slice(0, TEMPLATE_MAX_OPTIONS).map((b) => tr(b, 'text', ctx.lang).slice(0, 150));
   const env = await draftEnv(ctx);
   const draft = makeDraft('dots', t.templateQuestion(tr(area, 'name', ctx.lang)), options, settingsOf(a.flags), { ...env, maxOptions: TEMPLATE_MAX_OPTIONS });

@@ -73,7 +73,7 @@ export async function exportPoll(ctx: TurnContext, poll: Poll): Promise<void> {
       const v = votes.parse(r.value);
       if (v) rows.push(v);
     }
-    files.push(votesCsv(poll, rows.sort((x, y) => x.at.localeCompare(y.at)), ctx.lang));
+    files.push(votesCsv(poll, rows.sort((x, y) => x.at.localeCompare(y.at) || (x.user ?? '').localeCompare(y.user ?? '')), ctx.lang));
   }
   files.push(await resultsChart(poll, tally, ctx.lang));
   const message: Message = { text: `**${t.exportTitle(q(poll.question))}**`, attachments: files };
