@@ -23,7 +23,7 @@ function guard(cell: string | number): string | number {
 }
 
 function csv(rows: (string | number)[][]): Attachment['data'] {
-  const text = stringify(rows.map((r) => r.map(guard)), { bom: true, escape_formulas: true });
+  const text = stringify(rows.map((r) => r.map(guard)), { bom: true, escape_formulas: true, record_delimiter: 'windows' });
   return new TextEncoder().encode(text);
 }
 
