@@ -65,6 +65,8 @@ export interface Attachment {
   data: Uint8Array;
   /** Alternative text for images. */
   alt?: string;
+  /** A download (an export): sent as a file even where a short text could be shown inline. */
+  asFile?: boolean;
 }
 
 export interface Message {

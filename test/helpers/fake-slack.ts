@@ -15,6 +15,8 @@ export interface SlackCall {
   /** The bearer token the call was made with. */
   token?: string;
   at: number;
+  /** What the fake answered (absent for hung calls). */
+  result?: Record<string, unknown>;
 }
 
 /** A file POSTed to an upload URL handed out by files.getUploadURLExternal. */
@@ -71,7 +73,8 @@ export class FakeSlackApi {
         else for (const [k, v] of new URLSearchParams(raw)) args[k] = /^[[{]/.test(v) ? JSON.parse(v) : v;
         const limited = this.rateLimit.get(method) ?? 0;
         const auth = req.headers.authorization;
-        this.calls.push({ method, args, token: auth?.replace(/^Bearer /, '') ?? (args.token as string | undefined), at: Date.now() });
+        const call: SlackCall = { method, args, token: auth?.replace(/^Bearer /, '') ?? (args.token as string | undefined), at: Date.now() };
+        this.calls.push(call);
         const hanging = this.hang.get(method) ?? 0;
         if (hanging > 0) {
           this.hang.set(method, hanging - 1);
@@ -87,7 +90,8 @@ export class FakeSlackApi {
         }
         res.writeHead(200, { 'content-type': 'application/json' });
         const error = this.errors.get(method);
-        res.end(JSON.stringify(error ? { ok: false, error } : this.answer(method, args)));
+        call.result = error ? { ok: false, error } : this.answer(method, args);
+        res.end(JSON.stringify(call.result));
       });
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));

@@ -45,7 +45,7 @@ export function resultsCsv(poll: Poll, tally: Tally, lang: Lang): Attachment {
     ...(poll.kind === 'dots' ? [important.has(row.index) ? 'x' : ''] : []),
     ...(poll.least ? [unimportant.has(row.index) ? 'x' : ''] : []),
   ]);
-  return { name: `poll-${poll.id}-results.csv`, mimeType: 'text/csv', data: csv([header, ...rows]) };
+  return { name: `poll-${poll.id}-results.csv`, mimeType: 'text/csv', data: csv([header, ...rows]), asFile: true };
 }
 
 /** One row per vote of a named poll: who, which options (dots as counts), when. Never called for an anonymous poll. */
@@ -54,7 +54,7 @@ export function votesCsv(poll: Poll, rows: readonly Vote[], lang: Lang): Attachm
   const c = m(lang).csv;
   const header = [c.voter, ...poll.options, ...(poll.least ? poll.options.map((o) => `${c.leastDots}: ${o}`) : []), c.at];
   const body = rows.map((v) => [v.user ?? '', ...v.most, ...(poll.least ? v.least : []), v.at]);
-  return { name: `poll-${poll.id}-votes.csv`, mimeType: 'text/csv', data: csv([header, ...body]) };
+  return { name: `poll-${poll.id}-votes.csv`, mimeType: 'text/csv', data: csv([header, ...body]), asFile: true };
 }
 
 let fontFile: string | undefined;

@@ -54,7 +54,9 @@ export class SlackTurnOutput implements TurnOutput {
 
   async say(message: Message, options: SayOptions = {}): Promise<MessageRef | undefined> {
     const t = this.target;
-    const isPrivate = options.audience ? options.audience === 'private' : t.private;
+    // Replies to a modal go to the user's DM with the app (the channel is their user id), where a plain message is
+    // already private: Slack's ephemerals need a conversation the user is in.
+    const isPrivate = t.channel !== t.user && (options.audience ? options.audience === 'private' : t.private);
     if (message.input?.kind === 'form' && t.triggerId && !this.triggerUsed) {
       this.triggerUsed = true;
       try {

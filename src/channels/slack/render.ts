@@ -106,7 +106,7 @@ function inlineText(a: Attachment): string {
 
 /** Attachments the message's blocks cannot show in full: binaries, and text longer than the inline preview. */
 export function attachmentsToUpload(message: Message): Attachment[] {
-  return (message.attachments ?? []).filter((a) => !isTextType(a.mimeType) || inlineText(a).length > INLINE_FILE_LIMIT);
+  return (message.attachments ?? []).filter((a) => a.asFile || !isTextType(a.mimeType) || inlineText(a).length > INLINE_FILE_LIMIT);
 }
 
 /** One text bar: `*label*  ▇▇▇▇▇▇░░░░  6 / 10 · note`, escaped. */
@@ -135,7 +135,7 @@ function bodyBlocks(message: Message): KnownBlock[] {
   }
   for (const a of message.attachments ?? []) {
     const name = truncate(escapeSlack(a.name), INLINE_NAME_LIMIT);
-    if (isTextType(a.mimeType)) blocks.push(section(`*${name}*\n\`\`\`${truncate(inlineText(a), INLINE_FILE_LIMIT)}\`\`\``));
+    if (isTextType(a.mimeType) && !a.asFile) blocks.push(section(`*${name}*\n\`\`\`${truncate(inlineText(a), INLINE_FILE_LIMIT)}\`\`\``));
   }
   return blocks;
 }
