@@ -12,6 +12,8 @@ export interface ConnectorCall {
   activityId?: string;
   body: Record<string, unknown>;
   authorization?: string;
+  /** The id the fake gave a new message. */
+  id?: string;
 }
 
 export class FakeConnector {
@@ -32,12 +34,14 @@ export class FakeConnector {
         const m = /^\/v3\/conversations\/([^/]+)(?:\/(activities|pagedmembers|members))?(?:\/([^/]+))?/.exec(url.pathname);
         const conversation = m ? decodeURIComponent(m[1]!) : '';
         const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-        this.calls.push({ method: req.method ?? '', path: url.pathname, conversation, activityId: m?.[3] ? decodeURIComponent(m[3]) : undefined, body, authorization: req.headers.authorization });
+        const call: ConnectorCall = { method: req.method ?? '', path: url.pathname, conversation, activityId: m?.[3] ? decodeURIComponent(m[3]) : undefined, body, authorization: req.headers.authorization };
+        this.calls.push(call);
         if (this.hang) return;
         res.setHeader('content-type', 'application/json');
         if (m?.[2] === 'pagedmembers') return void res.end(JSON.stringify({ members: this.members }));
         if (req.method === 'DELETE') return void res.end('{}');
-        res.end(JSON.stringify({ id: req.method === 'PUT' ? m?.[3] : `m${++this.n}` }));
+        call.id = req.method === 'PUT' ? m?.[3] : `m${++this.n}`;
+        res.end(JSON.stringify({ id: call.id }));
       });
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));

@@ -207,7 +207,10 @@ export class TeamsTurnOutput implements TurnOutput {
  * messages into the conversation right away (the request is still open).
  */
 export class InvokeTurnOutput implements TurnOutput {
+  /** The source card, replaced: for everyone (the shared message is updated too). */
   card?: AdaptiveCard;
+  /** A private reply without a 1:1 chat to go to: shown to the one who clicked only, as the invoke's card. */
+  privateCard?: AdaptiveCard;
   /** The turn failed or was refused: the invoke answers with a notice, and the answer is not kept for retries. */
   failure?: string;
 
@@ -223,6 +226,12 @@ export class InvokeTurnOutput implements TurnOutput {
     // Private messages in a shared conversation go to the user's 1:1 chat, as from the inbox.
     const to = options.audience === 'private' ? await this.messenger.privateAddress(this.ref, this.user) : undefined;
     if (to) return this.messenger.post(to, message);
+    // A click is private (a vote in an anonymous poll): without a 1:1 chat its reply becomes the invoke's card, which
+    // Teams shows to the user who clicked only, never a message everyone in the conversation reads.
+    if (options.audience === 'private' && this.ref.conversationType !== 'personal') {
+      this.privateCard = await cardFor(this.sender, message);
+      return undefined;
+    }
     const activity = await activityFor(this.sender, message);
     const sent = await withTimeout(this.ctx.sendActivity(activity), this.sender.timeoutMs);
     return { channel: 'teams', team: this.ref.tenantId, conversation: this.ref.conversationId, id: sent?.id ?? 'unknown' };

@@ -218,8 +218,10 @@ export function createTeamsChannel(deps: TeamsChannelDeps): TeamsChannel {
       // Teams shows an invoke's card to the person who clicked only: the shared message is updated for everyone else.
       await messenger.updateCard(source, out.card).catch((err: unknown) => logger.warn({ err }, 'could not update the shared card'));
     }
-    const body = out.card ? { statusCode: 200, type: CARD_CONTENT_TYPE, value: out.card } : notice(teamsMessages(lang).done);
-    await teamsInvokes.put(store, key, { body }, { expiresAt: new Date(advisor.ports.clock().getTime() + INVOKE_ANSWER_HOURS * 3600_000) });
+    const shown = out.privateCard ?? out.card;
+    const body = shown ? { statusCode: 200, type: CARD_CONTENT_TYPE, value: shown } : notice(teamsMessages(lang).done);
+    // A private answer (a vote) is not kept: a retried invoke runs again, and the feature recognises the delivery.
+    if (!out.privateCard) await teamsInvokes.put(store, key, { body }, { expiresAt: new Date(advisor.ports.clock().getTime() + INVOKE_ANSWER_HOURS * 3600_000) });
     return body;
   };
 
