@@ -5,7 +5,7 @@
  */
 import { FakeSlackApi } from '../test/helpers/fake-slack.js';
 
-type Ask = { cmd: 'count' } | { cmd: 'summary' } | { cmd: 'stop' };
+type Ask = { cmd: 'count' } | { cmd: 'summary' } | { cmd: 'poll' } | { cmd: 'stop' };
 
 const fake = new FakeSlackApi();
 await fake.start();
@@ -17,5 +17,13 @@ process.on('message', (ask: Ask) => {
     const echoes = posts.filter((c) => String(c.args.text).startsWith('echo:')).length;
     const distinct = new Set(posts.filter((c) => !String(c.args.text).startsWith('echo:')).map((c) => c.args.channel)).size;
     process.send!({ posts: posts.length, echoes, distinct });
+  } else if (ask.cmd === 'poll') {
+    // bench:polls: the latest poll message (where to click, and its buttons) and the text of its latest update.
+    type Block = { type: string; text?: { text: string }; elements?: { action_id?: string; value?: string }[] };
+    const blocks = (args: Record<string, unknown>) => (args.blocks as Block[] | undefined) ?? [];
+    const card = fake.of('chat.postMessage').filter((c) => blocks(c.args).some((b) => b.elements?.some((e) => e.action_id?.startsWith('polls.vote#')))).at(-1);
+    const buttons = card ? blocks(card.args).flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : [])) : [];
+    const update = card ? fake.of('chat.update').filter((c) => c.args.ts === card.result?.ts).at(-1) : undefined;
+    process.send!({ channel: card?.args.channel, ts: card?.result?.ts, buttons, updated: update ? blocks(update.args).map((b) => b.text?.text ?? '').join('\n') : '', updates: fake.of('chat.update').length });
   } else void fake.stop().then(() => process.exit(0));
 });

@@ -14,6 +14,8 @@ export interface AttachmentJson {
   base64: string;
   /** The text itself, for text files. */
   content?: string;
+  /** Alternative text of an image. */
+  alt?: string;
 }
 
 export interface ReplyJson extends Omit<Message, 'attachments' | 'buttons'> {
@@ -48,7 +50,7 @@ export function messageJson(message: Message, id: string, audience?: Audience): 
   if (attachments?.length) {
     json.attachments = attachments.map((a) => {
       const text = isTextType(a.mimeType) ? new TextDecoder().decode(a.data) : undefined;
-      return { name: a.name, mimeType: a.mimeType, base64: Buffer.from(a.data).toString('base64'), ...(text !== undefined ? { content: text } : {}) };
+      return { name: a.name, mimeType: a.mimeType, base64: Buffer.from(a.data).toString('base64'), ...(text !== undefined ? { content: text } : {}), ...(a.alt ? { alt: a.alt } : {}) };
     });
     const firstText = json.attachments.find((a) => a.content !== undefined);
     if (firstText) json.file = { name: firstText.name, mimeType: firstText.mimeType, content: firstText.content! };

@@ -207,7 +207,7 @@ function fillReply(div, reply, id) {
     if (file.mimeType.startsWith('image/')) {
       const img = document.createElement('img');
       img.src = url;
-      img.alt = file.name;
+      img.alt = file.alt ?? file.name;
       div.append(img);
     }
     const a = el('a', 'download', t.download(file.name));
