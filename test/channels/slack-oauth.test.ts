@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlackApi, eventEnvelope, slackSignature } from '../helpers/fake-slack.js';
 import { startServer, type StartedServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
+import { SLACK_SCOPES } from '../../src/channels/slack/slack.js';
 
 const SECRET = 'oauth-signing-secret';
 
@@ -34,7 +35,7 @@ describe('Slack OAuth installation', () => {
     const link = /href="(https:\/\/slack\.com\/oauth\/v2\/authorize[^"]+)"/.exec(html)![1]!.replace(/&amp;/g, '&');
     const url = new URL(link);
     expect(url.searchParams.get('client_id')).toBe('111.222');
-    expect(url.searchParams.get('scope')!.split(',').sort()).toEqual(['app_mentions:read', 'chat:write', 'commands', 'im:history']);
+    expect(url.searchParams.get('scope')!.split(',').sort()).toEqual([...SLACK_SCOPES].sort());
     const state = url.searchParams.get('state')!;
     const cookie = page.headers.get('set-cookie')!.split(';')[0]!;
 

@@ -34,13 +34,14 @@ function bars(poll: Poll, rows: OptionResult[], of: number): Bar[] {
 const total = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
 /** What the results of a poll look like in full: the lines, the bars, and the most/least-important lists. */
-export function fullResults(poll: Poll, tally: Tally, lang: Lang): Pick<Message, 'text' | 'bars'> {
+export function fullResults(poll: Poll, tally: Tally, lang: Lang, closed = Boolean(poll.closed)): Pick<Message, 'text' | 'bars'> {
   const t = m(lang);
   const r = resultsOf(poll, tally);
   const of = poll.kind === 'dots' ? total(tally.most) : tally.voters;
   const lines = [t.card.voters(r.voters), ...resultLines(poll, r.most, lang)];
   if (poll.least) lines.push(`_${t.card.leastHeading}_`, ...resultLines(poll, r.least, lang));
-  if (poll.kind === 'dots') {
+  // The threshold sorts the options into the two lists when the poll closes, as the focus group did.
+  if (poll.kind === 'dots' && closed) {
     const threshold = poll.threshold ?? DEFAULT_THRESHOLD;
     const list = (xs: OptionResult[]) => (xs.length ? xs.map((x) => `${q(x.label, 150)} (${x.count})`).join(', ') : t.card.noneAbove);
     lines.push(`${t.card.mostImportant(threshold)}: ${list(r.mostImportant)}`);
@@ -90,7 +91,7 @@ export function closedCard(poll: Poll, tally: Tally, options: { withResults: boo
   const lines = [`**📊 ${t.card.closedTitle(q(poll.question))}**`, poll.anonymous ? t.card.anonymous : t.card.named];
   if (poll.closed) lines.push(t.card.closedAt(moment(poll, poll.closed.at, lang)));
   if (!options.withResults) return { text: [...lines, t.card.voters(tally.voters), t.resultsSentToCreator].join('\n'), context: t.card.typeHint(poll.kind, poll.id).split(' · ')[0] };
-  const full = fullResults(poll, tally, lang);
+  const full = fullResults(poll, tally, lang, true);
   return { text: [...lines, '', full.text].join('\n'), bars: full.bars, buttons: [{ label: t.button.export, action: { id: 'polls.export', value: poll.id } }] };
 }
 
@@ -116,7 +117,7 @@ export function yourVote(poll: Poll, vote: Vote | undefined, lang: Lang, first?:
       const placed = (set === 'least' ? vote?.least : vote?.most) ?? [];
       const where = placed.flatMap((x, i) => (x > 0 ? [`${label(i)} ${'●'.repeat(x)}`] : []));
       lines.push(t.dotsLeft(budget - total(placed), budget, set === 'least'));
-      if (where.length) lines.push(t.dotsWhere(where.join(', ')));
+      if (where.length) lines.push(t.dotsWhere(where.join(', '), set === 'least'));
       placed.forEach((x, i) => {
         if (x > 0) buttons.push({ label: (set === 'least' ? t.takeBackLeast : t.takeBack)(q(poll.options[i]!, 40)), action: { id: 'polls.take', value: voteValue(poll, i, set) } });
       });
