@@ -221,6 +221,9 @@ describe('polls', () => {
     (await t.as('u1', 'C1').press(old)).expectReply(/edited after that message was shown/);
     await t.as('u1', 'C1').send('vote 1');
     (await t.as('mgr', 'C1').send('poll edit "Again?" "A" "B"')).expectReply(/has votes already/);
+    (await t.as('mgr', 'C1').send('poll extend')).expectReply(/Give the new closing time/);
+    (await t.as('mgr', 'C1').send('poll extend --closes 2026-11-10T12:00')).expectReply(/already passed/);
+    (await t.as('u1', 'C1').send('poll extend --closes 2026-12-10T12:00')).expectReply(/Only the poll’s creator/);
     (await t.as('mgr', 'C1').send('poll extend --closes 2026-12-10T12:00')).expectPrivate(/now closes Thu 10 Dec 2026, 12:00 \(Europe\/Brussels\)/);
     const jobs = await t.app.scheduler.pending();
     expect(jobs.find((j) => j.name === 'polls.close')?.runAt.toISOString()).toBe('2026-12-10T11:00:00.000Z');

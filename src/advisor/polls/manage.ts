@@ -11,7 +11,7 @@ import { resultsChart, resultsCsv, votesCsv } from './export.js';
 import { pollMessages as m } from './messages.js';
 import { applyVote, MAX_OPTIONS, pollKey, polls, tallies, voteKey, votes, votesPrefix, type Poll, type Vote } from './model.js';
 import type { RawArgs } from './parse.js';
-import { makeDraft, POLL_ID } from './parse.js';
+import { closingOf, makeDraft, POLL_ID } from './parse.js';
 import { closedCard, moment, q, resultsFor } from './render.js';
 import { bad, hereOf, pollHere, requireManager, tallyOf, voterKey } from './access.js';
 import { deletePollRecords, draftEnv, scheduleDeadline, TEMPLATE_MAX_OPTIONS } from './create.js';
@@ -120,9 +120,9 @@ export async function extendPoll(ctx: TurnContext, a: RawArgs): Promise<void> {
   const t = m(ctx.lang);
   if (poll.closed) throw new AdvisorError('CLOSED', t.closed);
   const closes = typeof a.flags.closes === 'string' ? a.flags.closes : undefined;
-  if (!closes) throw bad(`${t.badTime('', poll.timeZone)}`);
-  // The same rules as at creation (a time in the future, at most a year away; a reminder still before it).
-  const draft = makeDraft('single', poll.question, ['a', 'b'], { closes, remind: poll.remindMinutes ? `${poll.remindMinutes}m` : undefined }, await draftEnv(ctx)).closesAt!;
+  if (!closes) throw bad(t.extendNeedsTime);
+  // The same rules as at creation: a time in the future, at most a year away, and a reminder still before it.
+  const draft = closingOf({ closes, remind: poll.remindMinutes ? `${poll.remindMinutes}m` : undefined }, await draftEnv(ctx)).closesAt!;
   const at = draft.toISOString();
   const updated = await polls.update(ctx.ports.store, pollKey(poll.id), (p) => (p && !p.closed ? { ...p, closesAt: at } : p));
   await tallies.update(ctx.ports.store, pollKey(poll.id), (x) => (x && !x.closedAt ? { ...x, closesAt: at } : x));

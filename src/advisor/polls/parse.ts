@@ -113,20 +113,7 @@ export function makeDraft(
   if (kind === 'dots' && s.multi) throw bad(t.multiNotDots);
   const results = (s.results ?? 'live').toLowerCase();
   if (!(RESULT_MODES as readonly string[]).includes(results)) throw bad(t.badResults(s.results!.slice(0, 30)));
-  let closesAt: Date | undefined;
-  if (s.closes !== undefined && s.closes !== '') {
-    closesAt = parseMoment(s.closes, env.zone, env.now);
-    if (!closesAt) throw bad(t.badTime(s.closes.slice(0, 40), env.zone));
-    if (closesAt.getTime() <= env.now.getTime() + 60_000) throw bad(t.pastTime);
-    if (closesAt.getTime() > env.now.getTime() + 366 * 86_400_000) throw bad(t.farTime);
-  }
-  let remindMinutes: number | undefined;
-  if (s.remind !== undefined && s.remind !== '' && s.remind !== 'none') {
-    remindMinutes = durationMinutes(s.remind);
-    if (!remindMinutes) throw bad(t.badRemind(s.remind.slice(0, 30)));
-    if (!closesAt) throw bad(t.remindNeedsClose);
-    if (closesAt.getTime() - remindMinutes * 60_000 <= env.now.getTime()) throw bad(t.remindTooLate);
-  }
+  const { closesAt, remindMinutes } = closingOf(s, env);
   const draft: PollDraft = {
     kind: kind === 'single' && s.multi ? 'multi' : kind,
     question,
@@ -142,6 +129,29 @@ export function makeDraft(
     draft.threshold = intIn('threshold', s.threshold, 1, 100_000, DEFAULT_THRESHOLD, env.lang);
   }
   return draft;
+}
+
+/**
+ * A closing time and a reminder as typed: the time in the future (at least a minute) and at most a year away, the
+ * reminder before the closing time and after now. Shared by creating and by `poll extend`.
+ */
+export function closingOf(s: Pick<DraftSettings, 'closes' | 'remind'>, env: { lang: Lang; zone: string; now: Date }): { closesAt?: Date; remindMinutes?: number } {
+  const t = m(env.lang);
+  let closesAt: Date | undefined;
+  if (s.closes !== undefined && s.closes !== '') {
+    closesAt = parseMoment(s.closes, env.zone, env.now);
+    if (!closesAt) throw bad(t.badTime(s.closes.slice(0, 40), env.zone));
+    if (closesAt.getTime() <= env.now.getTime() + 60_000) throw bad(t.pastTime);
+    if (closesAt.getTime() > env.now.getTime() + 366 * 86_400_000) throw bad(t.farTime);
+  }
+  let remindMinutes: number | undefined;
+  if (s.remind !== undefined && s.remind !== '' && s.remind !== 'none') {
+    remindMinutes = durationMinutes(s.remind);
+    if (!remindMinutes) throw bad(t.badRemind(s.remind.slice(0, 30)));
+    if (!closesAt) throw bad(t.remindNeedsClose);
+    if (closesAt.getTime() - remindMinutes * 60_000 <= env.now.getTime()) throw bad(t.remindTooLate);
+  }
+  return { ...(closesAt ? { closesAt } : {}), ...(remindMinutes ? { remindMinutes } : {}) };
 }
 
 /** Flags of a command as settings (a value flag given as a bare `--closes` is refused by the parser already). */
