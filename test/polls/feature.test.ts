@@ -110,6 +110,8 @@ describe('polls', () => {
     const refused = await t.as('u1', 'C1').press(optionButton(/Skills/));
     refused.expectPrivate(/You have placed all 3 dots\. Take one back to move it/);
     const take = refused.button(/Take back from Finance/);
+    // A button of someone else's private view acts for whoever presses it: u2 has no dot to take back, u1 keeps hers.
+    (await t.as('u2', 'C1').press(take)).expectPrivate(/You have no dot on \*\*Finance\*\* to take back/);
     (await t.as('u1', 'C1').press(take)).expectPrivate(/You took a dot back from \*\*Finance\*\*[\s\S]*1 of 3 dots left[\s\S]*Finance ●●/);
     (await t.as('u1', 'C1').press(optionButton(/Skills/))).expectPrivate(/Your dots: Finance ●●, Skills ●/);
     // The least-important dots come from a private panel.

@@ -85,6 +85,32 @@ describe('polls in Slack', () => {
     const card = pollPost('CPOLL', since)!;
     expect(blocksText(card)).toMatch(/\*📊 Which barriers should we tackle first\?\*\nDot vote: 2 dots each[\s\S]*Anonymous[\s\S]*Closes <!date\^1800028800\^\{date_short_pretty\} \{time\}\|Fri 15 Jan 2027, 17:00 \(Europe\/Brussels\)>\./);
     expect(buttons(card).map((b) => b.text?.text)).toEqual(['Finance', 'Skills', 'Contacts', 'Least important…', 'My vote', 'Withdraw', 'Results', 'Close poll']);
+
+    // Dots by button, privately confirmed; the least-important panel as an ephemeral; typed dots too.
+    const ts = String(card.result!.ts);
+    const finance = buttons(card).find((b) => b.text?.text === 'Finance')!;
+    const before = fake.calls.length;
+    await post(click('UANN', 'CPOLL', ts, finance), 'application/x-www-form-urlencoded');
+    await post(click('UANN', 'CPOLL', ts, finance), 'application/x-www-form-urlencoded');
+    await post(click('UANN', 'CPOLL', ts, finance), 'application/x-www-form-urlencoded');
+    await fake.waitFor(() => fake.of('chat.postEphemeral', before).filter((c) => c.args.user === 'UANN').length >= 3);
+    expect(fake.of('chat.postEphemeral', before).map((c) => String(c.args.text)).join('\n')).toMatch(/You have placed all 2 dots/);
+    await post(click('UANN', 'CPOLL', ts, buttons(card).find((b) => b.text?.text === 'Least important…')!), 'application/x-www-form-urlencoded');
+    await fake.waitFor(() => fake.of('chat.postEphemeral', before).some((c) => /Least important: Which barriers/.test(String(c.args.text))));
+    await command('UBO', 'CPOLL', 'dots 2 3');
+    await fake.waitFor(() => fake.of('response_url', before).some((c) => /Your vote is saved/.test(JSON.stringify(c.args))));
+    await fake.waitFor(() => fake.of('chat.update', before).some((c) => c.args.ts === ts && /2 members have voted/.test(blocksText(c))), 10_000);
+
+    // Multiple choice: each press toggles.
+    const multiSince = fake.calls.length;
+    await command(MANAGER, 'CMULTI', 'poll "Which trainings?" "Pricing" "Customs" "Incoterms" --multi');
+    await fake.waitFor(() => pollPost('CMULTI', multiSince) !== undefined);
+    const multi = pollPost('CMULTI', multiSince)!;
+    const opt = (label: string) => buttons(multi).find((b) => b.text?.text === label)!;
+    for (const label of ['Pricing', 'Incoterms', 'Pricing']) await post(click('UANN', 'CMULTI', String(multi.result!.ts), opt(label)), 'application/x-www-form-urlencoded');
+    await fake.waitFor(() => fake.of('chat.postEphemeral', multiSince).some((c) => /Removed \*Pricing\* from your choices/.test(JSON.stringify(c.args))));
+    await command('UANN', 'CMULTI', 'my vote');
+    await fake.waitFor(() => fake.of('response_url', multiSince).some((c) => /Your choices: Incoterms\./.test(JSON.stringify(c.args))));
   });
 
   it('counts 500 concurrent votes, each delivered twice, exactly once, updating the poll message about once a second', async () => {

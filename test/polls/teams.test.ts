@@ -106,6 +106,35 @@ describe('polls in Teams', () => {
     expect(shown(await press('dan', id, optionOf(card, /Skills/)))).toMatch(/This poll is closed/);
   });
 
+  it('creates an anonymous single-choice poll from the card form, and a multiple-choice one by typing', async () => {
+    const conv = '19:forms@thread.tacv2';
+    await post(teamsActivity(connector, { user: 'mgr', conversationType: 'channel', conversationId: conv, text: '<at>Advisor</at> poll', entities: [mention] }));
+    await connector.waitFor(() => connector.calls.some((c) => Array.isArray(c.body.attachments) && cardActions(cardOf(c)).some((a) => a.verb === 'polls.create')));
+    const formCall = connector.calls.find((c) => Array.isArray(c.body.attachments) && cardActions(cardOf(c)).some((a) => a.verb === 'polls.create'))!;
+    const form = cardOf(formCall);
+    expect(cardProblems(form)).toEqual([]);
+    const submit = cardActions(form).find((a) => a.verb === 'polls.create')!;
+    // Teams merges the inputs' values into the action's data.
+    const inputs = { question: 'Which fair?', options: 'Hannover Messe\nMWC', kind: 'single', anonymous: 'yes', results: 'live', remind: 'none', least: 'no' };
+    await post(teamsActivity(connector, { user: 'mgr', conversationType: 'channel', conversationId: conv, type: 'invoke', name: 'adaptiveCard/action', text: undefined, replyToId: formCall.id, value: { action: { type: 'Action.Execute', verb: submit.verb, data: { ...submit.data, ...inputs } } } }));
+    const cardsIn = () => connector.sent(conv).filter((c) => Array.isArray(c.body.attachments) && cardActions(cardOf(c)).some((a) => a.verb === 'polls.vote'));
+    await connector.waitFor(() => cardsIn().length > 0);
+    const single = cardsIn()[0]!;
+    expect(cardText(cardOf(single))).toMatch(/Which fair\?[\s\S]*Single choice[\s\S]*Anonymous: nobody can see who voted what/);
+    const pressIn = (user: string, call: ConnectorCall, title: RegExp) =>
+      post(teamsActivity(connector, { user, conversationType: 'channel', conversationId: conv, type: 'invoke', name: 'adaptiveCard/action', text: undefined, replyToId: call.id, value: { action: { type: 'Action.Execute', ...optionOf(call, title) } } }));
+    expect(shown(await pressIn('eve', single, /MWC/))).toMatch(/Your vote: \*\*MWC\*\*/);
+    expect(shown(await pressIn('eve', single, /Hannover/))).toMatch(/Your vote moved to \*\*Hannover Messe\*\*/);
+    await connector.waitFor(() => updatesOf(single.id!).some((u) => /Hannover Messe: 1 vote \(100 %\)/.test(cardText(cardOf(u)))), 10_000);
+
+    await post(teamsActivity(connector, { user: 'mgr', conversationType: 'channel', conversationId: conv, text: '<at>Advisor</at> poll "Which trainings?" "Pricing" "Customs" "Incoterms" --multi', entities: [mention] }));
+    await connector.waitFor(() => cardsIn().length > 1);
+    const multi = cardsIn()[1]!;
+    expect(shown(await pressIn('eve', multi, /Pricing/))).toMatch(/Added \*\*Pricing\*\*/);
+    expect(shown(await pressIn('eve', multi, /Customs/))).toMatch(/Your choices: Pricing, Customs/);
+    expect(shown(await pressIn('eve', multi, /Pricing/))).toMatch(/Removed \*\*Pricing\*\*[\s\S]*Your choices: Customs/);
+  });
+
   it('produces only cards that are valid Adaptive Cards 1.5', () => {
     for (const c of connector.calls) if (Array.isArray(c.body.attachments)) cards.push(cardOf(c));
     expect(cards.length).toBeGreaterThan(10);
