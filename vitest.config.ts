@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-/** Tests that time a server under load or inject faults: alone, after the rest, so that no other test slows them. */
-const ALONE = ['test/faults/**/*.test.ts', 'test/**/*-load.test.ts'];
+/**
+ * Tests that put a server under load (500 members voting at once): alone, after the rest, so that they neither slow
+ * the timing-sensitive fault tests nor are slowed by them.
+ */
+const ALONE = ['test/**/*-load.test.ts'];
 
 export default defineConfig({
   test: {
