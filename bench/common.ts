@@ -1,5 +1,5 @@
 /** What the channel benchmarks share: free ports, child processes started until a banner, and the load generator. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 
@@ -86,4 +86,16 @@ export async function load(spec: LoadSpec): Promise<{ latencies: number[]; secon
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   return { latencies, seconds, failures };
+}
+
+/** The fake Slack Web API in a process of its own (bench/fake-slack-process.ts), asked over IPC. */
+export async function forkFakeSlack(): Promise<{ url: string; ask<T>(cmd: string): Promise<T>; stop(): Promise<void> }> {
+  const child = fork(path.join(ROOT, 'bench/fake-slack-process.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const ask = <T>(cmd: string): Promise<T> =>
+    new Promise((resolve) => {
+      child.once('message', (m) => resolve(m as T));
+      child.send({ cmd });
+    });
+  const { url } = await new Promise<{ url: string }>((resolve) => child.once('message', (m) => resolve(m as { url: string })));
+  return { url, ask, stop: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.send({ cmd: 'stop' }))) };
 }

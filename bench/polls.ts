@@ -8,7 +8,6 @@
  *    (a vote touches its own record and the poll's small tally, never a list of all votes).
  * Prints Markdown for BENCHMARKS.md.
  */
-import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,8 +18,8 @@ import { CollectingOutput } from '../src/core/collect.js';
 import type { Address, UserAddress } from '../src/core/event.js';
 import type { Message, MessageRef } from '../src/core/message.js';
 import type { Directory, Messenger } from '../src/core/ports.js';
-import { slackSignature } from '../test/helpers/fake-slack.js';
-import { ROOT, freePort, load, median, quantile, startProcess, waitReady } from './common.js';
+import { blockActionsPayload, slackSignature } from '../test/helpers/fake-slack.js';
+import { ROOT, forkFakeSlack, freePort, load, median, quantile, startProcess, waitReady } from './common.js';
 
 const SECRET = 'bench-polls-secret';
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -33,31 +32,12 @@ type Button = { action_id?: string; value?: string };
 type PollState = { channel?: string; ts?: string; buttons: Button[]; updated: string; updates: number };
 
 async function startFake() {
-  const child = fork(path.join(ROOT, 'bench/fake-slack-process.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const ask = <T>(cmd: string): Promise<T> =>
-    new Promise((resolve) => {
-      child.once('message', (m) => resolve(m as T));
-      child.send({ cmd });
-    });
-  const { url } = await new Promise<{ url: string }>((resolve) => child.once('message', (m) => resolve(m as { url: string })));
-  return { url, poll: () => ask<PollState>('poll'), stop: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.send({ cmd: 'stop' }))) };
+  const fake = await forkFakeSlack();
+  return { url: fake.url, poll: () => fake.ask<PollState>('poll'), stop: fake.stop };
 }
 
 const click = (user: string, channel: string, ts: string, button: Button, n: string) =>
-  `payload=${encodeURIComponent(
-    JSON.stringify({
-      type: 'block_actions',
-      user: { id: user, team_id: 'T1' },
-      team: { id: 'T1' },
-      api_app_id: 'A1',
-      token: 'legacy',
-      trigger_id: `bench-${n}`,
-      channel: { id: channel },
-      container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: false },
-      message: { ts, text: 'poll' },
-      actions: [{ type: 'button', action_id: button.action_id, block_id: 'b', value: button.value, action_ts: '1.3' }],
-    }),
-  )}`;
+  `payload=${encodeURIComponent(blockActionsPayload({ user, channel, ts, button, triggerId: `bench-${n}` }))}`;
 
 async function slackRounds(): Promise<{ rps: number; p50: number; p99: number; counted: number }[]> {
   const fake = await startFake();

@@ -8,9 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import { fork } from 'node:child_process';
 import { eventEnvelope, slackSignature } from '../test/helpers/fake-slack.js';
-import { ROOT, freePort, load, median, quantile, startProcess, waitReady } from './common.js';
+import { ROOT, forkFakeSlack, freePort, load, median, quantile, startProcess, waitReady } from './common.js';
 
 const SECRET = 'bench-secret';
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -46,21 +45,10 @@ function loadEvents(port: string, total: number, concurrency: number, tag: strin
 
 const q = quantile;
 
-/** The fake Web API in its own process (bench/fake-slack-process.ts), asked over IPC. */
+/** The fake Web API in its own process, asked over IPC. */
 async function startFake(): Promise<{ url: string; count(): Promise<number>; summary(): Promise<{ posts: number; echoes: number; distinct: number }>; stop(): Promise<void> }> {
-  const child = fork(path.join(ROOT, 'bench/fake-slack-process.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const ask = <T>(cmd: string): Promise<T> =>
-    new Promise((resolve) => {
-      child.once('message', (m) => resolve(m as T));
-      child.send({ cmd });
-    });
-  const { url } = await new Promise<{ url: string }>((resolve) => child.once('message', (m) => resolve(m as { url: string })));
-  return {
-    url,
-    count: async () => (await ask<{ count: number }>('count')).count,
-    summary: () => ask('summary'),
-    stop: () => new Promise((resolve) => (child.once('exit', () => resolve()), child.send({ cmd: 'stop' }))),
-  };
+  const fake = await forkFakeSlack();
+  return { url: fake.url, count: async () => (await fake.ask<{ count: number }>('count')).count, summary: () => fake.ask('summary'), stop: fake.stop };
 }
 
 async function main(): Promise<void> {

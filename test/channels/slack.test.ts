@@ -1,6 +1,6 @@
 /** The real Bolt app inside the real server, driven by signed HTTP requests; Slack's Web API is a loopback fake. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeSlackApi, eventEnvelope, slackSignature, type SlackCall } from '../helpers/fake-slack.js';
+import { FakeSlackApi, blockActionsPayload, eventEnvelope, slackSignature, type SlackCall } from '../helpers/fake-slack.js';
 import { startServer, type StartedServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -39,20 +39,7 @@ describe('Slack channel', () => {
   let clicks = 0;
   /** A block_actions payload as Slack sends it when `user` clicks `button` in `channel`. */
   const blockActions = (user: string, channel: string, button: { action_id?: string; value: string }, opts: { ephemeral?: boolean; responseUrl?: string } = {}) =>
-    JSON.stringify({
-      type: 'block_actions',
-      user: { id: user, team_id: 'T1' },
-      team: { id: 'T1' },
-      api_app_id: 'A1',
-      token: 'legacy',
-      // Slack gives every interaction its own trigger id (a repeated one is a replay).
-      trigger_id: `trigger-${++clicks}`,
-      channel: { id: channel },
-      container: { type: 'message', message_ts: '1.2', channel_id: channel, is_ephemeral: Boolean(opts.ephemeral) },
-      ...(opts.ephemeral ? {} : { message: { ts: '1.2', text: 'x' } }),
-      ...(opts.responseUrl ? { response_url: opts.responseUrl } : {}),
-      actions: [{ type: 'button', action_id: button.action_id, block_id: 'b', value: button.value, action_ts: '1.3' }],
-    });
+    blockActionsPayload({ user, channel, ts: '1.2', button, triggerId: `trigger-${++clicks}`, ...opts });
 
   it('answers a direct message with Block Kit, acknowledging at once', async () => {
     const since = fake.calls.length;

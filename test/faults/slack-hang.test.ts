@@ -23,11 +23,16 @@ describe('fault injection: a hung Web API', () => {
     fake.hang.set('chat.postMessage', 40);
     const channels = Array.from({ length: 50 }, (_, i) => `DH${i}`);
     const started = Date.now();
-    const statuses = await Promise.all(channels.map((c) => dm(server.url, c).then((r) => r.status)));
+    // Each request gives up after 10 s, so that a request the server never answers fails here, with its output.
+    const statuses = await Promise.all(channels.map((c) => dm(server.url, c).then((r) => r.status).catch((err: unknown) => {
+      throw new Error(`a DM was not acknowledged (${(err as Error).message}); server output: ${server.output().slice(-3000)}`);
+    })));
     expect(statuses.every((s) => s === 200)).toBe(true);
     // Acknowledgements do not wait for the Web API.
     expect(Date.now() - started).toBeLessThan(3000);
-    await fake.waitFor(() => channels.every((c) => answered(c) >= 1), 30_000);
+    await fake.waitFor(() => channels.every((c) => answered(c) >= 1), 30_000).catch((err: unknown) => {
+      throw new Error(`${(err as Error).message.slice(0, 300)}; unanswered: ${channels.filter((c) => answered(c) < 1).join(', ')}; server output: ${server.output().slice(-3000)}`);
+    });
     await new Promise((r) => setTimeout(r, 500));
     expect(channels.filter((c) => answered(c) !== 1)).toEqual([]);
     // The users whose reply was held up heard that it would come.

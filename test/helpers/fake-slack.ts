@@ -236,3 +236,31 @@ export function eventEnvelope(event: Record<string, unknown>, eventId = `Ev${Dat
     event,
   };
 }
+
+/**
+ * The JSON of a block_actions payload as Slack sends it when `user` clicks `button` on the message `ts` in `channel`
+ * (form-encode it as `payload=`). Slack gives every interaction its own trigger id; a repeated one is a replay.
+ */
+export function blockActionsPayload(o: {
+  user: string;
+  channel: string;
+  ts: string;
+  button: { action_id?: string; value?: string };
+  triggerId: string;
+  ephemeral?: boolean;
+  responseUrl?: string;
+}): string {
+  return JSON.stringify({
+    type: 'block_actions',
+    user: { id: o.user, team_id: 'T1' },
+    team: { id: 'T1' },
+    api_app_id: 'A1',
+    token: 'legacy',
+    trigger_id: o.triggerId,
+    channel: { id: o.channel },
+    container: { type: 'message', message_ts: o.ts, channel_id: o.channel, is_ephemeral: Boolean(o.ephemeral) },
+    ...(o.ephemeral ? {} : { message: { ts: o.ts, text: 'x' } }),
+    ...(o.responseUrl ? { response_url: o.responseUrl } : {}),
+    actions: [{ type: 'button', action_id: o.button.action_id, block_id: 'b', value: o.button.value, action_ts: '1.3' }],
+  });
+}

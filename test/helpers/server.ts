@@ -35,8 +35,10 @@ export async function startServer(env: Record<string, string>): Promise<StartedS
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
   });
   const until = async (p: string) => {
+    const deadline = Date.now() + 30_000;
     for (;;) {
-      if (await fetch(`${url}${p}`).then((r) => r.ok).catch(() => false)) return Date.now() - spawnedAt;
+      if (await fetch(`${url}${p}`, { signal: AbortSignal.timeout(5000) }).then((r) => r.ok).catch(() => false)) return Date.now() - spawnedAt;
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server at ${url} did not answer ${p} (exit ${child.exitCode}): ${stdout.slice(-2000)}${stderr.slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   };

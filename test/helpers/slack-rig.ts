@@ -41,7 +41,7 @@ export function slackRig(secret: string): SlackRig {
     dm(url, channel, text = 'help') {
       const n = ++eventNo;
       const body = JSON.stringify(eventEnvelope({ type: 'message', channel_type: 'im', channel, user: `U${channel}`, text, ts: `${1_700_000_000 + n}.000100`, team: 'T1' }, `EvRig${n}`));
-      return fetch(`${url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...slackSignature(secret, body) }, body });
+      return fetch(`${url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...slackSignature(secret, body) }, body, signal: AbortSignal.timeout(10_000) });
     },
     answered: (channel) => fake.of('chat.postMessage', 0).filter((c) => c.args.channel === channel && !c.hung).length,
   };

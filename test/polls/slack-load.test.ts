@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeSlackApi, slackSignature, type SlackCall } from '../helpers/fake-slack.js';
+import { FakeSlackApi, blockActionsPayload, slackSignature, type SlackCall } from '../helpers/fake-slack.js';
 import { startServer, type StartedServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -33,23 +33,8 @@ describe('polls in Slack', () => {
   let n = 0;
   const command = (user: string, channel: string, text: string) =>
     post(new URLSearchParams({ command: '/advisor', text, user_id: user, channel_id: channel, team_id: 'T1', trigger_id: `cmd-${++n}`, response_url: `${fake.responseUrl}cmd-${n}` }).toString(), 'application/x-www-form-urlencoded');
-  /** A block_actions payload as Slack sends it when `user` clicks `button` on the message `ts` in `channel`. */
   const click = (user: string, channel: string, ts: string, button: { action_id?: string; value?: string }) =>
-    `payload=${encodeURIComponent(
-      JSON.stringify({
-        type: 'block_actions',
-        user: { id: user, team_id: 'T1' },
-        team: { id: 'T1' },
-        api_app_id: 'A1',
-        token: 'legacy',
-        trigger_id: `click-${++n}`,
-        channel: { id: channel },
-        container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: false },
-        message: { ts, text: 'poll' },
-        response_url: `${fake.responseUrl}click-${n}`,
-        actions: [{ type: 'button', action_id: button.action_id, block_id: 'b', value: button.value, action_ts: '1.3' }],
-      }),
-    )}`;
+    `payload=${encodeURIComponent(blockActionsPayload({ user, channel, ts, button, triggerId: `click-${++n}`, responseUrl: `${fake.responseUrl}click-${n}` }))}`;
   const buttons = (call: SlackCall) => (call.args.blocks as Block[]).flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []));
   const blocksText = (call: SlackCall) => (call.args.blocks as Block[]).map((b) => b.text?.text ?? '').join('\n');
   const pollPost = (channel: string, since: number) => fake.of('chat.postMessage', since).find((c) => c.args.channel === channel && buttons(c).some((b) => b.action_id?.startsWith('polls.vote#')));
