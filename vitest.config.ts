@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Tests that put a server under load (500 members voting at once): alone, after the rest, so that they neither slow
- * the timing-sensitive fault tests nor are slowed by them.
+ * Alone, after the rest: tests that put a server under load (500 members voting at once), which would slow the others,
+ * and the one that times the server's start (/healthz within 3 s), which the others would slow.
  */
-const ALONE = ['test/**/*-load.test.ts'];
+const ALONE = ['test/**/*-load.test.ts', 'test/channels/server.test.ts'];
 
 export default defineConfig({
   test: {
