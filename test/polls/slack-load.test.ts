@@ -20,6 +20,8 @@ describe('polls in Slack', () => {
   let server: StartedServer;
   beforeAll(async () => {
     await fake.start();
+    // The manager's time zone as Slack gives it (users.info): closing times are written in it where a reader's own cannot be shown.
+    fake.timeZones.set(MANAGER, 'Europe/Helsinki');
     server = await startServer({ DATA_DIR: dir, SLACK_BOT_TOKEN: 'xoxb-polls', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, ADVISOR_MANAGERS: MANAGER, LOG_LEVEL: 'info' });
   }, 60_000);
   afterAll(async () => {
@@ -68,7 +70,7 @@ describe('polls in Slack', () => {
     expect((await post(`payload=${encodeURIComponent(JSON.stringify(submission))}`, 'application/x-www-form-urlencoded')).status).toBe(200);
     await fake.waitFor(() => pollPost('CPOLL', since) !== undefined);
     const card = pollPost('CPOLL', since)!;
-    expect(blocksText(card)).toMatch(/\*📊 Which barriers should we tackle first\?\*\nDot vote: 2 dots each[\s\S]*Anonymous[\s\S]*Closes <!date\^1800028800\^\{date_short_pretty\} \{time\}\|Fri 15 Jan 2027, 17:00 \(Europe\/Brussels\)>\./);
+    expect(blocksText(card)).toMatch(/\*📊 Which barriers should we tackle first\?\*\nDot vote: 2 dots each[\s\S]*Anonymous[\s\S]*Closes <!date\^1800028800\^\{date_short_pretty\} \{time\}\|Fri 15 Jan 2027, 18:00 \(Europe\/Helsinki\)>\./);
     expect(buttons(card).map((b) => b.text?.text)).toEqual(['Finance', 'Skills', 'Contacts', 'Least important…', 'My vote', 'Withdraw', 'Results', 'Close poll']);
 
     // Dots by button, privately confirmed; the least-important panel as an ephemeral; typed dots too.
@@ -85,6 +87,12 @@ describe('polls in Slack', () => {
     await command('UBO', 'CPOLL', 'dots 2 3');
     await fake.waitFor(() => fake.of('response_url', before).some((c) => /Your vote is saved/.test(JSON.stringify(c.args))));
     await fake.waitFor(() => fake.of('chat.update', before).some((c) => c.args.ts === ts && /2 members have voted/.test(blocksText(c))), 10_000);
+
+    // A closing time without an offset is read in the creator's time zone, here Slack's (users.info).
+    const tzSince = fake.calls.length;
+    await command(MANAGER, 'CTZ', 'poll "When?" "A" "B" --closes 2027-01-15T17:00');
+    await fake.waitFor(() => pollPost('CTZ', tzSince) !== undefined);
+    expect(blocksText(pollPost('CTZ', tzSince)!)).toMatch(/Closes <!date\^1800025200\^\{date_short_pretty\} \{time\}\|Fri 15 Jan 2027, 17:00 \(Europe\/Helsinki\)>/);
 
     // Multiple choice: each press toggles.
     const multiSince = fake.calls.length;
