@@ -10,15 +10,14 @@ import { quoteUserText } from '../../core/text.js';
 import { hasRole } from '../roles/model.js';
 import { pollMessages as m } from './messages.js';
 import { conversationKey, emptyTally, latestPolls, pollKey, polls, tallies, voteKey, votes, type Poll, type Tally, type Vote } from './model.js';
-import type { RawArgs } from './parse.js';
-import { POLL_ID } from './parse.js';
+import { POLL_ID, type RawArgs } from './parse.js';
 
 const VOTER_SECRET_NAME = 'poll-voter-key';
 export const bad = (text: string) => new AdvisorError('BAD_INPUT', text);
 
-
-export const secretsByStore = new WeakMap<object, Promise<Buffer>>();
-export function voterSecret(ports: Pick<Ports, 'store' | 'settings'>): Promise<Buffer> {
+/** The voters' key: from the environment, else made once and kept in the store (read once per store and process). */
+const secretsByStore = new WeakMap<object, Promise<Buffer>>();
+function voterSecret(ports: Pick<Ports, 'store' | 'settings'>): Promise<Buffer> {
   if (ports.settings.voteSecret) return Promise.resolve(Buffer.from(ports.settings.voteSecret, 'utf8'));
   let secret = secretsByStore.get(ports.store);
   if (!secret) {
@@ -34,8 +33,6 @@ export async function voterKey(ports: Pick<Ports, 'store' | 'settings'>, pollId:
   return crypto.createHmac('sha256', await voterSecret(ports)).update(`${pollId}\n${userKey}`).digest('base64url').slice(0, 32);
 }
 
-// ── Finding polls and who may act ───────────────────────────────────────────────────────────────────────────────
-
 export const hereOf = (ctx: TurnContext) => ({ channel: ctx.event.channel, team: ctx.event.team, conversation: ctx.event.conversation });
 
 /** A poll of this conversation by id, or the conversation's latest; refuses (in the user's language) otherwise. */
@@ -48,7 +45,7 @@ export async function pollHere(ctx: TurnContext, id: string | undefined): Promis
   return poll;
 }
 
-export async function mayManage(ctx: TurnContext, poll: Poll): Promise<boolean> {
+async function mayManage(ctx: TurnContext, poll: Poll): Promise<boolean> {
   return poll.creator?.key === ctx.userKey || (await hasRole(ctx.ports, ctx.user, 'manager'));
 }
 

@@ -8,15 +8,13 @@ import { tr } from '../../knowledge/localize.js';
 import { userTimeZone } from '../profile/time-zone.js';
 import { pollMessages as m } from './messages.js';
 import { conversationKey, emptyTally, latestPolls, pollKey, polls, tallies, votes, votesPrefix, type Poll, type PollKind } from './model.js';
-import type { RawArgs} from './parse.js';
-import { makeDraft, pollIdFrom, settingsOf, type DraftSettings, type PollDraft } from './parse.js';
+import { makeDraft, pollIdFrom, settingsOf, type DraftSettings, type PollDraft, type RawArgs } from './parse.js';
 import { pollCard, pollForm, q } from './render.js';
 import { bad, requireManager } from './access.js';
 
 /** A template poll holds a key area's barriers; the largest key area of the focus group has 11. */
 export const TEMPLATE_MAX_OPTIONS = 12;
 
-// ── Creating ────────────────────────────────────────────────────────────────────────────────────────────────────
 
 export async function draftEnv(ctx: TurnContext) {
   return { lang: ctx.lang, zone: await userTimeZone(ctx.ports, ctx.user), now: ctx.now };
@@ -27,7 +25,7 @@ export async function draftEnv(ctx: TurnContext) {
  * the delivery id when there is one, so a turn run again after a crash finds the poll it created and does not post
  * a second one.
  */
-export async function createPoll(ctx: TurnContext, draft: PollDraft, zone: string, template?: string): Promise<void> {
+async function createPoll(ctx: TurnContext, draft: PollDraft, zone: string, template?: string): Promise<void> {
   await requireManager(ctx);
   const seed = ctx.event.id ? crypto.createHash('sha256').update(`poll\n${ctx.event.id}`).digest() : crypto.randomBytes(32);
   const id = pollIdFrom(seed);

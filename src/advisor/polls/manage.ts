@@ -17,7 +17,6 @@ import { bad, hereOf, pollHere, requireManager, tallyOf, voterKey } from './acce
 import { deletePollRecords, draftEnv, scheduleDeadline, TEMPLATE_MAX_OPTIONS } from './create.js';
 import { renderPoll, scheduleRender } from './voting.js';
 
-// ── Results, closing, exporting, editing ────────────────────────────────────────────────────────────────────────
 
 export async function showResults(ctx: TurnContext, poll: Poll): Promise<void> {
   const t = m(ctx.lang);
@@ -138,9 +137,8 @@ export async function cancelPoll(ctx: TurnContext, poll: Poll): Promise<void> {
   await ctx.say({ text: m(ctx.lang).cancelled(q(poll.question)) }, { audience: 'private' });
 }
 
-// ── Jobs ────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-export const pollIdOf = (payload: JsonValue): string | undefined =>
+const pollIdOf = (payload: JsonValue): string | undefined =>
   payload !== null && typeof payload === 'object' && !Array.isArray(payload) && typeof payload.poll === 'string' && POLL_ID.test(payload.poll) ? payload.poll : undefined;
 
 export async function closeDue(payload: JsonValue, { ports }: JobContext): Promise<void> {
@@ -165,7 +163,6 @@ export async function renderDue(payload: JsonValue, { ports }: JobContext): Prom
   if (id) await renderPoll(ports, id, { claimed: false });
 }
 
-// ── Forget me ───────────────────────────────────────────────────────────────────────────────────────────────────
 
 /**
  * Withdraws the user's votes from open polls (the tally follows) and deletes them from closed ones (whose results

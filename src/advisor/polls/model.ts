@@ -29,7 +29,7 @@ export type DotSet = 'most' | 'least';
 
 const Address = z.object({ channel: z.enum(CHANNELS), team: z.string().optional(), conversation: z.string().min(1), thread: z.string().optional() });
 
-export const PollSchema = z.object({
+const PollSchema = z.object({
   v: z.literal(1),
   id: z.string().regex(/^[a-z0-9]{4,12}$/),
   kind: z.enum(POLL_KINDS),
@@ -62,7 +62,7 @@ export const PollSchema = z.object({
 });
 export type Poll = z.infer<typeof PollSchema>;
 
-export const TallySchema = z.object({
+const TallySchema = z.object({
   /** Members whose vote holds at least one choice or dot. */
   voters: z.number().int().min(0),
   most: z.array(z.number().int().min(0)),
@@ -81,7 +81,7 @@ export const TallySchema = z.object({
 });
 export type Tally = z.infer<typeof TallySchema>;
 
-export const VoteSchema = z.object({
+const VoteSchema = z.object({
   /** Per option: 0/1 in single and multiple choice, the dots placed in a dot vote. */
   most: z.array(z.number().int().min(0)),
   least: z.array(z.number().int().min(0)),
@@ -94,7 +94,7 @@ export const VoteSchema = z.object({
 export type Vote = z.infer<typeof VoteSchema>;
 
 /** Which poll is the latest in a conversation (for commands without an id). */
-export const LatestSchema = z.object({ poll: z.string(), at: z.iso.datetime() });
+const LatestSchema = z.object({ poll: z.string(), at: z.iso.datetime() });
 
 /** One record per poll, a few small files. */
 export const polls = defineCollection('polls', PollSchema, { split: 'hash', buckets: 16 });
@@ -124,7 +124,7 @@ export type VoteOp =
   | { kind: 'withdraw' };
 
 /** What came of it, for the reply. */
-export type VoteOutcome =
+type VoteOutcome =
   | 'chosen' | 'moved' | 'same' | 'added' | 'removed' | 'placed' | 'taken' | 'set' | 'withdrawn'
   | 'budget' | 'nothing_to_take' | 'nothing_to_withdraw' | 'repeated';
 

@@ -14,7 +14,7 @@ const LABEL = 75;
 export const q = (text: string, max = 300): string => quoteUserText(text, max);
 
 /** `poll:option:edition:set`, the value of an option's button: the voter is who pressed it, never in the value. */
-export function voteValue(poll: Poll, option: number, set: DotSet): string {
+function voteValue(poll: Poll, option: number, set: DotSet): string {
   return `${poll.id}:${option}:${poll.edition}:${set === 'least' ? 'l' : 'm'}`;
 }
 
@@ -34,7 +34,7 @@ function bars(poll: Poll, rows: OptionResult[], of: number): Bar[] {
 const total = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
 /** What the results of a poll look like in full: the lines, the bars, and the most/least-important lists. */
-export function fullResults(poll: Poll, tally: Tally, lang: Lang, closed = Boolean(poll.closed)): Pick<Message, 'text' | 'bars'> {
+function fullResults(poll: Poll, tally: Tally, lang: Lang, closed = Boolean(poll.closed)): Pick<Message, 'text' | 'bars'> {
   const t = m(lang);
   const r = resultsOf(poll, tally);
   const of = poll.kind === 'dots' ? total(tally.most) : tally.voters;

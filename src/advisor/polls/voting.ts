@@ -12,11 +12,10 @@ import { closedCard, pollCard, q, yourVote } from './render.js';
 import { bad, hereOf, ownVote, pollFlag, pollHere, voterKey } from './access.js';
 
 /** The poll message is updated at most this often while votes come in. */
-export const RENDER_INTERVAL_MS = 1000;
+const RENDER_INTERVAL_MS = 1000;
 
-// ── Voting ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
-export function refusalText(r: VoteRefusal, poll: Poll, lang: Lang): string {
+function refusalText(r: VoteRefusal, poll: Poll, lang: Lang): string {
   const t = m(lang);
   switch (r) {
     case 'closed':
@@ -36,7 +35,7 @@ export function refusalText(r: VoteRefusal, poll: Poll, lang: Lang): string {
   }
 }
 
-export function outcomeText(result: Extract<VoteResult, { ok: true }>, poll: Poll, op: VoteOp, lang: Lang): string {
+function outcomeText(result: Extract<VoteResult, { ok: true }>, poll: Poll, op: VoteOp, lang: Lang): string {
   const o = m(lang).outcome;
   const label = 'option' in op ? q(poll.options[op.option] ?? '', 150) : '';
   switch (result.outcome) {

@@ -43,7 +43,7 @@ const AUTOMATIC = ['automatic', 'auto', 'automatisch', 'automatisk'];
 const Zone = z.object({ args: z.array(z.string()).length(1, 'give one IANA time zone, e.g. Europe/Berlin') }).transform((a: Pick<CommandArgs, 'args'>) => a.args[0]!);
 
 /** A zone name as typed, in its canonical spelling ("europe/berlin" → "Europe/Berlin"); undefined when unknown. */
-export function canonicalZone(typed: string): string | undefined {
+function canonicalZone(typed: string): string | undefined {
   if (!isTimeZone(typed)) return undefined;
   return new Intl.DateTimeFormat('en', { timeZone: typed }).resolvedOptions().timeZone;
 }
