@@ -26,6 +26,7 @@ import { fileLinks } from './channels/files/files.js';
 import { guideTerms } from './knowledge/guide-index.js';
 import type { CollectionSpec } from './store/collections.js';
 import { LowdbStore } from './store/lowdb-store.js';
+import { PgStore } from './store/pg-store.js';
 import type { Store } from './store/store.js';
 
 /**
@@ -68,7 +69,11 @@ export async function createAdvisorApp(config: Config, logger: Logger, options: 
   if (matcher.calibrationStale) logger.warn('intents/calibration.json was fitted on other training data; run `npm run advisor -- eval --write-calibration`');
   const clock = options.clock ?? (() => new Date());
   const collections = [...registry.collections, ...CHANNEL_COLLECTIONS];
-  const store = options.memory ? LowdbStore.memory({ collections, clock }) : await LowdbStore.open(config.DATA_DIR, {
+  const store = options.memory
+    ? LowdbStore.memory({ collections, clock })
+    : config.DATABASE_URL
+      ? await PgStore.open(config.DATABASE_URL, { clock })
+      : await LowdbStore.open(config.DATA_DIR, {
         collections,
         clock,
         onLockEvent: (e) => (e.lost ? logger.error({ component: 'store' }, e.message) : logger.warn({ component: 'store' }, e.message)),

@@ -40,7 +40,8 @@ async function startChat(config: Config, options: { memory?: boolean } = {}): Pr
     const messenger = new CliMessenger();
     app.channels.register({ channel: 'cli', messenger, directory: messenger });
     // The embedded store is this process's alone (its lock says so): leases of a dead process can go at once.
-    await app.scheduler.recoverLeases();
+    // Only a store no other process uses proves that a lease left behind belongs to a process that is gone.
+    if (app.store.exclusive) await app.scheduler.recoverLeases();
     return {
       advisor: app.advisor,
       messenger,

@@ -21,6 +21,8 @@ export const ConfigSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3978),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATA_DIR: z.string().min(1).default('./.advisor-data'),
+    /** PostgreSQL instead of the embedded store (several instances on one database); nothing is then written under DATA_DIR. */
+    DATABASE_URL: optionalSecret.pipe(z.string().regex(/^postgres(?:ql)?:\/\/\S+$/, 'a PostgreSQL URL such as postgres://user:password@host:5432/advisor').optional()),
     /** Folder of the curated dataset; a deployment may point at its own copy. */
     KNOWLEDGE_DIR: z.string().min(1).default('./data'),
     INTENTS_DIR: z.string().min(1).default('./intents'),

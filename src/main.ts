@@ -54,7 +54,8 @@ async function main(): Promise<void> {
   } else routers.push(refuseUnauthenticated());
   // Scheduled jobs (poll closing, reminders): the store is the record of what is due, polled every second. The embedded
   // store is this process's alone (its lock says so), so leases a crashed process left behind can go at once.
-  await loaded.scheduler.recoverLeases();
+  // Only a store no other process uses proves that a lease left behind belongs to a process that is gone.
+  if (loaded.store.exclusive) await loaded.scheduler.recoverLeases();
   loaded.scheduler.start((job) => loaded.advisor.runJob(job), { intervalMs: 1000 });
   // Deliveries the previous process acknowledged and did not finish (a crash, a kill, a deadline at shutdown), queued
   // before any new one so that each conversation keeps its order.
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
           : `refusing ${base}/api/messages with 401: HOST ${config.HOST} is not loopback and MICROSOFT_APP_ID is not set`
     }`,
   ];
-  console.error(`Ready.\n  ${channels.join('\n  ')}\n  data in ${config.DATA_DIR}`);
+  console.error(`Ready.\n  ${channels.join('\n  ')}\n  data in ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : config.DATA_DIR}`);
   if (teamsOpen) logger.warn({ component: 'teams' }, 'Teams endpoint runs WITHOUT authentication (no MICROSOFT_APP_ID): local development only');
   logger.info({ port: running.port, slack: config.slackEnabled, teams: config.teamsEnabled ? 'authenticated' : teamsOpen ? 'unauthenticated (loopback)' : 'refused' }, 'advisor started');
 

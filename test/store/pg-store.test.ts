@@ -1,0 +1,102 @@
+/**
+ * The Store contract and the Scheduler contract against the real PostgreSQL server (127.0.0.1:5432; .ci/run starts
+ * it). Each run of this file uses a database of its own, created here and dropped at the end.
+ */
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrationStatus } from '../../src/store/pg-migrations.js';
+import { PgStore } from '../../src/store/pg-store.js';
+import { StoreScheduler } from '../../src/jobs/store-scheduler.js';
+import { schedulerContract } from '../jobs/contract.js';
+import { storeContract, type StoreHarness } from './contract.js';
+
+const ADMIN = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const database = `advisor_test_${crypto.randomBytes(6).toString('hex')}`;
+const url = (() => {
+  const u = new URL(ADMIN);
+  u.pathname = `/${database}`;
+  return u.toString();
+})();
+
+beforeAll(async () => {
+  const admin = new pg.Client({ connectionString: ADMIN });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+});
+afterAll(async () => {
+  const admin = new pg.Client({ connectionString: ADMIN });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await admin.end();
+});
+
+/** A fresh, empty store: the tables emptied (the schema stays), with a clock the test moves. */
+function harness(): () => Promise<StoreHarness> {
+  return async () => {
+    let t = Date.parse('2030-01-01T00:00:00Z');
+    const now = (): Date => new Date(t);
+    let store = await PgStore.open(url, { clock: now });
+    const wipe = new pg.Client({ connectionString: url });
+    await wipe.connect();
+    await wipe.query('TRUNCATE records');
+    await wipe.end();
+    return {
+      store,
+      now,
+      advance: (ms) => void (t += ms),
+      reopen: async () => {
+        await store.close();
+        return (store = await PgStore.open(url, { clock: now }));
+      },
+      dispose: () => store.close(),
+    };
+  };
+}
+
+storeContract('PgStore (PostgreSQL)', harness());
+
+schedulerContract('StoreScheduler on PgStore (PostgreSQL)', async (options) => {
+  let store = await PgStore.open(url);
+  const wipe = new pg.Client({ connectionString: url });
+  await wipe.connect();
+  await wipe.query('TRUNCATE records');
+  await wipe.end();
+  const scheduler = () => new StoreScheduler(store, options);
+  return {
+    scheduler: scheduler(),
+    store,
+    another: scheduler,
+    reopen: async () => {
+      await store.close();
+      store = await PgStore.open(url);
+      return scheduler();
+    },
+    dispose: () => store.close(),
+  };
+});
+
+describe('PostgreSQL migrations', () => {
+  it('applies each migration once, also when several instances open an empty database together', async () => {
+    const fresh = `${database}_m`;
+    const admin = new pg.Client({ connectionString: ADMIN });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${fresh}`);
+    try {
+      const u = new URL(ADMIN);
+      u.pathname = `/${fresh}`;
+      const stores = await Promise.all(Array.from({ length: 4 }, () => PgStore.open(u.toString())));
+      const pool = new pg.Pool({ connectionString: u.toString() });
+      const status = await migrationStatus(pool);
+      expect(status.map((s) => s.id)).toEqual([1]);
+      expect(status.every((s) => s.appliedAt instanceof Date)).toBe(true);
+      expect((await pool.query('SELECT count(*)::int AS n FROM schema_migrations')).rows[0].n).toBe(1);
+      await pool.end();
+      await Promise.all(stores.map((s) => s.close()));
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${fresh} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+});
