@@ -4,6 +4,7 @@
  *   ask "question"                 print the answer the advisor would give
  *   classify | eval | train        the intent matcher's tools
  *   data check                     validate the dataset and print counts
+ *   db migrate | db status         the PostgreSQL schema (DATABASE_URL)
  * Logs go to stderr; stdout carries only the command's output.
  */
 import { createAdvisorApp } from './app.js';
@@ -14,6 +15,7 @@ import { createLogger } from './common/logger.js';
 import { loadConfig, loadDotEnv, type Config } from './config.js';
 import { MAX_TEXT_LENGTH } from './core/event.js';
 import { dataCheck } from './tools/data-check.js';
+import { db } from './tools/db.js';
 import { classify, evaluate, train } from './tools/nlu.js';
 import { printAnswersEvaluation } from './tools/answers-eval.js';
 
@@ -24,7 +26,9 @@ const USAGE = `Usage: npm run --silent advisor -- <command>
   eval [--write-calibration]     evaluate the intent matcher (k-fold and held-out); exit 1 below targets
   eval answers [--verbose]       the FAQ-style held-out questions: right topic, refusals, right guide, specific answers
   train                          train the intent model into MODEL_CACHE_DIR (npm install does this)
-  data check                     validate data/ and print counts; exit 1 on any problem`;
+  data check                     validate data/ and print counts; exit 1 on any problem
+  db migrate                     apply pending PostgreSQL migrations (DATABASE_URL); every start does it too
+  db status                      list the PostgreSQL migrations and when each was applied`;
 
 function fail(message: string): never {
   console.error(message);
@@ -96,6 +100,8 @@ async function main(argv: string[]): Promise<void> {
     case 'data':
       if (args[0] !== 'check') fail(`Unknown data command "${args[0] ?? ''}".\n${USAGE}`);
       return dataCheck(config);
+    case 'db':
+      return db(config, args[0]).catch((e: Error) => fail(e.message));
     default:
       fail(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
   }

@@ -2,13 +2,16 @@
  * The Store contract and the Scheduler contract against the real PostgreSQL server (127.0.0.1:5432; .ci/run starts
  * it). Each run of this file uses a database of its own, created here and dropped at the end.
  */
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationStatus } from '../../src/store/pg-migrations.js';
 import { PgStore } from '../../src/store/pg-store.js';
 import { StoreScheduler } from '../../src/jobs/store-scheduler.js';
 import { schedulerContract } from '../jobs/contract.js';
+import { ROOT } from '../helpers/tmp.js';
 import { storeContract, type StoreHarness } from './contract.js';
 
 const ADMIN = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -95,6 +98,29 @@ describe('PostgreSQL migrations', () => {
       await pool.end();
       await Promise.all(stores.map((s) => s.close()));
     } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${fresh} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
+  it('shows and applies them with advisor db status and db migrate', async () => {
+    const fresh = `${database}_c`;
+    await new Promise<void>((resolve, reject) => {
+      const admin = new pg.Client({ connectionString: ADMIN });
+      admin.connect().then(() => admin.query(`CREATE DATABASE ${fresh}`)).then(() => admin.end()).then(resolve, reject);
+    });
+    const u = Object.assign(new URL(ADMIN), { pathname: `/${fresh}` }).toString();
+    const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['dist/cli.js', ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: u, LOG_LEVEL: 'warn' } });
+    try {
+      expect((await cli('db', 'status')).stdout).toBe('001_records\tpending\n');
+      expect((await cli('db', 'migrate')).stdout).toBe('applied: 001_records\n');
+      expect((await cli('db', 'migrate')).stdout).toBe('the schema is up to date\n');
+      expect((await cli('db', 'status')).stdout).toMatch(/^001_records\tapplied \d{4}-\d{2}-\d{2}T/);
+      const bad = await promisify(execFile)(process.execPath, ['dist/cli.js', 'db', 'status'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' } }).catch((e: { code: number; stderr: string }) => e);
+      expect(bad).toMatchObject({ code: 1, stderr: expect.stringMatching(/need DATABASE_URL/) });
+    } finally {
+      const admin = new pg.Client({ connectionString: ADMIN });
+      await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS ${fresh} WITH (FORCE)`);
       await admin.end();
     }
