@@ -3,10 +3,14 @@
  * (the same as every start does, under the same advisory lock); status lists every migration and when it was applied.
  */
 import pg from 'pg';
-import type { Config } from '../config.js';
 import { loadMigrations, migrate, migrationStatus } from '../store/pg-migrations.js';
 
-export async function db(config: Config, command: string | undefined): Promise<void> {
+/** The settings this command reads (a structural type: tools do not import the composition root). */
+export interface DbSettings {
+  DATABASE_URL?: string;
+}
+
+export async function db(config: DbSettings, command: string | undefined): Promise<void> {
   if (command !== 'migrate' && command !== 'status') throw new Error(`Unknown db command "${command ?? ''}": use db migrate or db status`);
   if (!config.DATABASE_URL) throw new Error('db migrate and db status need DATABASE_URL (the embedded store under DATA_DIR has no schema to migrate)');
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 1 });

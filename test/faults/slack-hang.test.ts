@@ -55,4 +55,18 @@ describe('fault injection: a hung Web API', () => {
     await rig.start(env);
     await fake.waitFor(() => channels.every((c) => answered(c) === 1), 20_000);
   }, 60_000);
+
+  describe('at start', () => {
+    const fresh = slackRig(SECRET);
+    it('starts although auth.test hangs, and answers once Slack does (Bolt\'s own start-up check would crash the process)', async () => {
+      fresh.fake.hang.set('auth.test', 1);
+      const server = await fresh.start(env);
+      // The first event waits for the hung auth.test and fails (Slack would deliver it again); the next is answered.
+      let status = 0;
+      for (let i = 0; i < 5 && status !== 200; i++) status = (await fresh.dm(server.url, 'DA1')).status;
+      expect(status).toBe(200);
+      await fresh.fake.waitFor(() => fresh.answered('DA1') >= 1, 10_000);
+      expect(server.child.exitCode).toBeNull();
+    }, 30_000);
+  });
 });

@@ -125,6 +125,29 @@ function deliveryKey(body: Record<string, unknown>): string {
   return `slack:body:${crypto.createHash('sha256').update(JSON.stringify(body)).digest('base64url')}`;
 }
 
+/**
+ * Bolt's own single-token authorization calls auth.test once at start and keeps its promise: when that one call fails
+ * (Slack slow or down while the advisor starts), the rejection crashes the process, and every later event would fail
+ * with it. This one asks on the first event, keeps only a success, and asks again after a failure (the event then
+ * fails, and Slack delivers it again).
+ */
+function singleWorkspaceAuth(client: WebClient, token: string): { client: WebClient; authorize: () => Promise<{ botToken: string; botId?: string; botUserId?: string; teamId?: string }> } {
+  let known: Promise<{ botToken: string; botId?: string; botUserId?: string; teamId?: string }> | undefined;
+  return {
+    client,
+    authorize: async () => {
+      known ??= client.auth.test({ token }).then((r) => ({ botToken: token, botId: r.bot_id, botUserId: r.user_id, teamId: r.team_id }));
+      const pending = known;
+      try {
+        return await pending;
+      } catch (err) {
+        if (known === pending) known = undefined;
+        throw err;
+      }
+    },
+  };
+}
+
 export interface SlackChannelDeps {
   config: SlackConfig;
   advisor: Advisor;
@@ -142,12 +165,13 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
   const clientOptions: WebClientOptions = { timeout: timeoutMs, retryConfig: RATE_LIMITS_ONLY, ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}) };
   const oauth = Boolean(config.SLACK_CLIENT_ID && config.SLACK_CLIENT_SECRET && config.SLACK_STATE_SECRET);
   const installations = new StoreInstallationStore(store);
+  const singleWorkspace = singleWorkspaceAuth(new WebClient(config.SLACK_BOT_TOKEN, clientOptions), config.SLACK_BOT_TOKEN ?? '');
   let receiver: ExpressReceiver | undefined;
   let app: App;
   if (config.SLACK_APP_TOKEN && !oauth) {
     const socket = new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN, logger: boltLogger(logger), installerOptions: { clientOptions } });
     acknowledgeAfterListeners(socket);
-    app = new App({ token: config.SLACK_BOT_TOKEN, receiver: socket, clientOptions, convoStore: false, logger: boltLogger(logger) });
+    app = new App({ authorize: singleWorkspace.authorize, receiver: socket, clientOptions, convoStore: false, logger: boltLogger(logger) });
   } else {
     receiver = new ExpressReceiver({
       signingSecret: config.SLACK_SIGNING_SECRET!,
@@ -168,13 +192,13 @@ export function createSlackChannel(deps: SlackChannelDeps): SlackChannel {
         : {}),
     });
     // convoStore off: dialogue state lives in the advisor's store, not in Bolt's per-process memory.
-    app = new App({ receiver, clientOptions, convoStore: false, logger: boltLogger(logger), ...(oauth ? {} : { token: config.SLACK_BOT_TOKEN }) });
+    app = new App({ receiver, clientOptions, convoStore: false, logger: boltLogger(logger), ...(oauth ? {} : { authorize: singleWorkspace.authorize }) });
   }
 
   // Work outside a request (inbox turns, jobs, other conversations) needs a client per workspace in OAuth mode.
   const clients = new Map<string, WebClient>();
   const clientFor = async (team?: string): Promise<WebClient> => {
-    if (!oauth) return app.client;
+    if (!oauth) return singleWorkspace.client;
     if (!team) throw new Error('a distributed Slack app needs the workspace of the conversation');
     let client = clients.get(team);
     if (!client) {
