@@ -15,8 +15,8 @@ import { bad, requireManager } from './access.js';
 /** A template poll holds a key area's barriers; the largest key area of the focus group has 11. */
 export const TEMPLATE_MAX_OPTIONS = 12;
 
-
-export async function draftEnv(ctx: TurnContext) {
+/** What a draft is checked against: the reply language, the creator's time zone, and now. */
+export async function draftEnv(ctx: TurnContext): Promise<{ lang: TurnContext['lang']; zone: string; now: Date }> {
   return { lang: ctx.lang, zone: await userTimeZone(ctx.ports, ctx.user), now: ctx.now };
 }
 
@@ -27,9 +27,16 @@ export async function draftEnv(ctx: TurnContext) {
  */
 async function createPoll(ctx: TurnContext, draft: PollDraft, zone: string, template?: string): Promise<void> {
   await requireManager(ctx);
-  const seed = ctx.event.id ? crypto.createHash('sha256').update(`poll\n${ctx.event.id}`).digest() : crypto.randomBytes(32);
-  const id = pollIdFrom(seed);
-  const existing = await polls.get(ctx.ports.store, pollKey(id));
+  const origin = ctx.event.id;
+  let id = '';
+  let existing: Poll | undefined;
+  // The first free id, or the one this very delivery took on an earlier run; another poll's id is never reused.
+  for (let attempt = 0; ; attempt++) {
+    if (attempt > 20) throw new AdvisorError('UNAVAILABLE', m(ctx.lang).couldNotPost);
+    id = pollIdFrom(origin ? crypto.createHash('sha256').update(`poll\n${origin}\n${attempt}`).digest() : crypto.randomBytes(32));
+    existing = await polls.get(ctx.ports.store, pollKey(id));
+    if (!existing || (origin !== undefined && existing.origin === origin)) break;
+  }
   if (existing?.messages.length) return void (await ctx.say({ text: m(ctx.lang).created(existing.id) }, { audience: 'private' }));
   const poll: Poll = existing ?? {
     v: 1,
@@ -50,12 +57,15 @@ async function createPoll(ctx: TurnContext, draft: PollDraft, zone: string, temp
     ...(template ? { template } : {}),
     edition: 1,
     messages: [],
+    ...(origin ? { origin } : {}),
   };
   const tally = emptyTally(poll);
-  await ctx.ports.store.updateMany(
+  const [stored] = await ctx.ports.store.updateMany(
     [{ collection: polls.name, key: pollKey(id) }, { collection: tallies.name, key: pollKey(id) }],
-    ([p, t]) => [p ?? polls.json(poll), t ?? tallies.json(tally)],
+    // Another turn may have taken the id meanwhile: then its poll stays, and this one is refused.
+    ([p, t]) => [p ?? polls.json(poll), p ? t : tallies.json(tally)],
   );
+  if (JSON.stringify(stored) !== JSON.stringify(polls.json(poll))) throw new AdvisorError('CONFLICT', m(ctx.lang).couldNotPost);
   let posted;
   try {
     posted = await ctx.ports.messenger.post(ctx.address, pollCard(poll, tally));

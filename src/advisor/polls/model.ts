@@ -56,6 +56,8 @@ const PollSchema = z.object({
   template: z.string().optional(),
   /** Bumped by `poll edit`: a button of the poll's earlier wording no longer counts. */
   edition: z.number().int().min(1),
+  /** The delivery that created it, so that a re-run of that turn finds it (and no other turn's poll). */
+  origin: z.string().max(300).optional(),
   /** The poll message(s), updated in place as votes come in. */
   messages: z.array(MessageRefSchema).max(5),
   closed: z.object({ at: z.iso.datetime(), by: z.enum(['command', 'schedule']), announced: z.boolean() }).optional(),
