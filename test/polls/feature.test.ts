@@ -131,6 +131,19 @@ describe('polls', () => {
     expect(closed).toMatch(/\*\*Least important\*\* \(2 or more dots\): Contacts \(3\)/);
   });
 
+  it('creates one poll when the turn of one delivery runs twice (after a crash), and another for the next delivery', async () => {
+    t = await start();
+    const { CollectingOutput } = await import('../../src/core/collect.js');
+    const run = (id: string) =>
+      t.app.advisor.handle({ channel: 'cli', id, user: 'mgr', conversation: 'C1', text: 'poll "Which fair?" "A" "B"' }, new CollectingOutput({ channel: 'cli', conversation: 'C1' }, t.app.ports.newId));
+    await run('delivery-1');
+    await run('delivery-1');
+    expect(t.messenger.posts).toHaveLength(1);
+    await run('delivery-2');
+    expect(t.messenger.posts).toHaveLength(2);
+    expect(card().message.context).not.toBe(t.messenger.posts[0]!.message.context);
+  });
+
   it('answers bad input clearly and stores nothing wrong', async () => {
     t = await start();
     const mgr = t.as('mgr', 'C1');

@@ -1,5 +1,6 @@
 /** Creating polls: by typed command, by form, or from a key area's focus-group barriers. */
 import crypto from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { TurnContext } from '../../core/context.js';
 import { AdvisorError } from '../../core/errors.js';
 import type { ActionInput } from '../../core/feature.js';
@@ -65,7 +66,7 @@ async function createPoll(ctx: TurnContext, draft: PollDraft, zone: string, temp
     // Another turn may have taken the id meanwhile: then its poll stays, and this one is refused.
     ([p, t]) => [p ?? polls.json(poll), p ? t : tallies.json(tally)],
   );
-  if (JSON.stringify(stored) !== JSON.stringify(polls.json(poll))) throw new AdvisorError('CONFLICT', m(ctx.lang).couldNotPost);
+  if (!isDeepStrictEqual(polls.parse(stored), poll)) throw new AdvisorError('CONFLICT', m(ctx.lang).couldNotPost);
   let posted;
   try {
     posted = await ctx.ports.messenger.post(ctx.address, pollCard(poll, tally));
