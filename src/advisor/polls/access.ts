@@ -60,7 +60,6 @@ export async function requireManager(ctx: TurnContext, poll?: Poll): Promise<voi
 
 export const tallyOf = async (ports: Pick<Ports, 'store'>, poll: Poll): Promise<Tally> => (await tallies.get(ports.store, pollKey(poll.id))) ?? emptyTally(poll);
 
-
 /** A poll named by a button's value (its id), in this conversation. */
 export async function pollOfButton(ctx: TurnContext, a: ActionInput): Promise<Poll> {
   if (!POLL_ID.test(a.value)) throw bad(m(ctx.lang).forged);

@@ -24,7 +24,6 @@ import { cancelPoll, closeCommand, closeDue, editPoll, exportPoll, extendPoll, f
 
 const POLLS = 'polls';
 
-
 const usage = (key: keyof ReturnType<typeof m>['usage']) => (lang: Lang) => m(lang).usage[key];
 const VOTE_FLAGS = { poll: 'value' } as const;
 const withPoll =

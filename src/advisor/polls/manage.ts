@@ -10,13 +10,11 @@ import { listAll, type JsonValue } from '../../store/store.js';
 import { resultsChart, resultsCsv, votesCsv } from './export.js';
 import { pollMessages as m } from './messages.js';
 import { applyVote, MAX_OPTIONS, pollKey, polls, tallies, voteKey, votes, votesPrefix, type Poll, type Vote } from './model.js';
-import type { RawArgs } from './parse.js';
-import { closingOf, makeDraft, POLL_ID } from './parse.js';
+import { closingOf, makeDraft, POLL_ID, type RawArgs } from './parse.js';
 import { closedCard, moment, q, resultsFor } from './render.js';
 import { bad, hereOf, pollHere, requireManager, tallyOf, voterKey } from './access.js';
 import { deletePollRecords, draftEnv, scheduleDeadline, TEMPLATE_MAX_OPTIONS } from './create.js';
 import { renderPoll, scheduleRender } from './voting.js';
-
 
 export async function showResults(ctx: TurnContext, poll: Poll): Promise<void> {
   const t = m(ctx.lang);
@@ -137,7 +135,6 @@ export async function cancelPoll(ctx: TurnContext, poll: Poll): Promise<void> {
   await ctx.say({ text: m(ctx.lang).cancelled(q(poll.question)) }, { audience: 'private' });
 }
 
-
 const pollIdOf = (payload: JsonValue): string | undefined =>
   payload !== null && typeof payload === 'object' && !Array.isArray(payload) && typeof payload.poll === 'string' && POLL_ID.test(payload.poll) ? payload.poll : undefined;
 
@@ -162,7 +159,6 @@ export async function renderDue(payload: JsonValue, { ports }: JobContext): Prom
   const id = pollIdOf(payload);
   if (id) await renderPoll(ports, id, { claimed: false });
 }
-
 
 /**
  * Withdraws the user's votes from open polls (the tally follows) and deletes them from closed ones (whose results

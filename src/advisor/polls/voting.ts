@@ -14,7 +14,6 @@ import { bad, hereOf, ownVote, pollFlag, pollHere, voterKey } from './access.js'
 /** The poll message is updated at most this often while votes come in. */
 const RENDER_INTERVAL_MS = 1000;
 
-
 function refusalText(r: VoteRefusal, poll: Poll, lang: Lang): string {
   const t = m(lang);
   switch (r) {
