@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Pool } from 'pg';
+import { inTransaction } from './pg-transaction.js';
 
 /** The advisory lock key of migrations (any constant; the same in every instance). */
 const MIGRATION_LOCK = 7_214_031_001;
@@ -49,9 +50,7 @@ export interface MigrationStatus {
 
 /** Applies what is not applied yet; returns the ids it applied (none when the schema is current). */
 export async function migrate(pool: Pool, migrations = loadMigrations()): Promise<number[]> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
     const done = new Set((await client.query<{ id: number }>('SELECT id FROM schema_migrations')).rows.map((r) => r.id));
@@ -62,14 +61,8 @@ export async function migrate(pool: Pool, migrations = loadMigrations()): Promis
       await client.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
       applied.push(m.id);
     }
-    await client.query('COMMIT');
     return applied;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Every known migration and when it was applied (undefined: pending). */

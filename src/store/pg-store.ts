@@ -13,6 +13,7 @@
  */
 import pg from 'pg';
 import { loadMigrations, migrate } from './pg-migrations.js';
+import { inTransaction } from './pg-transaction.js';
 import { StoreError, type Change, type JsonValue, type ListOptions, type ListPage, type RecordRef, type Store, type WriteOptions } from './store.js';
 
 export interface PgStoreOptions {
@@ -45,6 +46,8 @@ function expiryOf(options: WriteOptions | undefined): number | null {
   return ms;
 }
 
+/** The expiry a changed record keeps: its own while it was live, none for a record created anew. */
+const keptExpiry = (row: Row | undefined, current: JsonValue | undefined): number | null => (current !== undefined && row?.expires_at ? Number(row.expires_at) : null);
 const live = (row: Row | undefined, now: number): boolean => row !== undefined && (row.expires_at === null || Number(row.expires_at) > now);
 /** The advisory lock of one record: a 64-bit hash of collection and key (a collision only serialises two writes). */
 const LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtextextended($1 || E'\\x1f' || encode($2::bytea, 'hex'), 0))";
@@ -115,10 +118,8 @@ export class PgStore implements Store {
   }
 
   /** One transaction that locks `refs` (in key order) and reads them before `work` writes. */
-  private async transaction<T>(refs: readonly RecordRef[], work: (client: pg.PoolClient, rows: (Row | undefined)[]) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+  private transaction<T>(refs: readonly RecordRef[], work: (client: pg.PoolClient, rows: (Row | undefined)[]) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, async (client) => {
       const sorted = refs.map((r) => ({ ...r, bytes: sortKey(r.key) })).sort((a, b) => a.collection.localeCompare(b.collection) || Buffer.compare(a.bytes, b.bytes));
       for (const r of sorted) await client.query(LOCK_SQL, [r.collection, r.bytes]);
       const rows: (Row | undefined)[] = [];
@@ -126,15 +127,8 @@ export class PgStore implements Store {
         const found = await client.query<Row>('SELECT sort_key, value, expires_at FROM records WHERE collection = $1 AND sort_key = $2', [r.collection, sortKey(r.key)]);
         rows.push(found.rows[0]);
       }
-      const result = await work(client, rows);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      return work(client, rows);
+    });
   }
 
   private write(client: pg.PoolClient, collection: string, key: string, value: JsonValue | undefined, expiresAt: number | null): Promise<unknown> {
@@ -177,7 +171,7 @@ export class PgStore implements Store {
         const current = live(row, now) ? row!.value : undefined;
         const next = change(current);
         if (next === undefined && !row) return undefined;
-        await this.write(client, collection, key, next, expiresAt ?? (current !== undefined && row?.expires_at ? Number(row.expires_at) : null));
+        await this.write(client, collection, key, next, expiresAt ?? keptExpiry(row, current));
         return next;
       });
     });
@@ -202,7 +196,7 @@ export class PgStore implements Store {
         for (const [i, ref] of refs.entries()) {
           const row = rows[i];
           if (next[i] === undefined && !row) continue;
-          await this.write(client, ref.collection, ref.key, next[i], current[i] !== undefined && row?.expires_at ? Number(row.expires_at) : null);
+          await this.write(client, ref.collection, ref.key, next[i], keptExpiry(row, current[i]));
         }
         return next;
       });
@@ -253,7 +247,7 @@ export class PgStore implements Store {
       return this.transaction([{ collection, key }], async (client, [row]) => {
         const current = live(row, this.now()) ? row!.value : undefined;
         const value = (typeof current === 'number' ? current : 0) + by;
-        await this.write(client, collection, key, value, current !== undefined && row?.expires_at ? Number(row.expires_at) : null);
+        await this.write(client, collection, key, value, keptExpiry(row, current));
         return value;
       });
     });

@@ -8,7 +8,7 @@ import type { Ports } from '../../core/ports.js';
 import { tr } from '../../knowledge/localize.js';
 import { userTimeZone } from '../profile/time-zone.js';
 import { pollMessages as m } from './messages.js';
-import { conversationKey, emptyTally, latestPolls, pollKey, polls, tallies, votes, votesPrefix, type Poll, type PollKind } from './model.js';
+import { conversationKey, emptyTally, jobKey, POLL_JOBS, latestPolls, pollKey, polls, tallies, votes, votesPrefix, type Poll, type PollKind } from './model.js';
 import { makeDraft, pollIdFrom, settingsOf, type DraftSettings, type PollDraft, type RawArgs } from './parse.js';
 import { pollCard, pollForm, q } from './render.js';
 import { bad, requireManager } from './access.js';
@@ -84,11 +84,11 @@ async function createPoll(ctx: TurnContext, draft: PollDraft, zone: string, temp
 export async function scheduleDeadline(ports: Ports, poll: Poll): Promise<void> {
   if (!poll.closesAt) return;
   const closesAt = new Date(poll.closesAt);
-  await ports.scheduler.schedule({ name: 'polls.close', key: `polls.close:${poll.id}`, runAt: closesAt, payload: { poll: poll.id } });
+  await ports.scheduler.schedule({ name: 'polls.close', key: jobKey('close', poll.id), runAt: closesAt, payload: { poll: poll.id } });
   if (poll.remindMinutes) {
     const at = new Date(closesAt.getTime() - poll.remindMinutes * 60_000);
-    if (at.getTime() > ports.clock().getTime()) await ports.scheduler.schedule({ name: 'polls.remind', key: `polls.remind:${poll.id}`, runAt: at, payload: { poll: poll.id } });
-    else await ports.scheduler.cancel(`polls.remind:${poll.id}`);
+    if (at.getTime() > ports.clock().getTime()) await ports.scheduler.schedule({ name: 'polls.remind', key: jobKey('remind', poll.id), runAt: at, payload: { poll: poll.id } });
+    else await ports.scheduler.cancel(jobKey('remind', poll.id));
   }
 }
 
@@ -98,7 +98,7 @@ export async function deletePollRecords(ports: Ports, poll: Poll): Promise<void>
     [{ collection: polls.name, key: pollKey(poll.id) }, { collection: tallies.name, key: pollKey(poll.id) }],
     () => [undefined, undefined],
   );
-  for (const job of ['close', 'remind', 'render']) await ports.scheduler.cancel(`polls.${job}:${poll.id}`);
+  for (const job of POLL_JOBS) await ports.scheduler.cancel(jobKey(job, poll.id));
   await latestPolls.update(ports.store, conversationKey(poll.address), (l) => (l?.poll === poll.id ? undefined : l));
 }
 

@@ -9,7 +9,7 @@ import type { JobContext, Ports } from '../../core/ports.js';
 import { listAll, type JsonValue } from '../../store/store.js';
 import { resultsChart, resultsCsv, votesCsv } from './export.js';
 import { pollMessages as m } from './messages.js';
-import { applyVote, MAX_OPTIONS, pollKey, polls, tallies, voteKey, votes, votesPrefix, type Poll, type Vote } from './model.js';
+import { applyVote, jobKey, MAX_OPTIONS, POLL_JOBS, pollKey, polls, tallies, voteKey, votes, votesPrefix, type Poll, type Vote } from './model.js';
 import { closingOf, makeDraft, POLL_ID, type RawArgs } from './parse.js';
 import { closedCard, moment, q, resultsFor } from './render.js';
 import { bad, hereOf, pollHere, requireManager, tallyOf, voterKey } from './access.js';
@@ -35,7 +35,8 @@ export async function closePoll(ports: Ports, pollId: string, by: 'command' | 's
   await tallies.update(ports.store, pollKey(pollId), (t) => (t && !t.closedAt ? { ...t, closedAt: at } : t));
   const poll = await polls.update(ports.store, pollKey(pollId), (p) => (p && !p.closed ? { ...p, closed: { at, by, announced: false } } : p));
   if (!poll?.closed || poll.closed.announced) return poll;
-  for (const job of ['close', 'remind', 'render']) if (!(by === 'schedule' && job === 'close')) await ports.scheduler.cancel(`polls.${job}:${poll.id}`);
+  // The closing job that runs this is not cancelled: the scheduler ends it.
+  for (const job of POLL_JOBS) if (!(by === 'schedule' && job === 'close')) await ports.scheduler.cancel(jobKey(job, poll.id));
   const tally = await tallyOf(ports, poll);
   const withResults = poll.results !== 'creator';
   for (const ref of poll.messages) {

@@ -109,6 +109,11 @@ export const votes = defineCollection('poll_votes', VoteSchema, { split: 'hash',
 export const latestPolls = defineCollection('poll_latest', LatestSchema, { split: 'hash', buckets: 16 });
 
 export const pollKey = (id: string): string => recordKey(id);
+/** The poll's scheduled jobs: closing, the reminder before it, and the coalesced update of its message. */
+export const POLL_JOBS = ['close', 'remind', 'render'] as const;
+export type PollJob = (typeof POLL_JOBS)[number];
+/** One pending job of each kind per poll. */
+export const jobKey = (job: PollJob, pollId: string): string => `polls.${job}:${pollId}`;
 export const voteKey = (pollId: string, voter: string): string => ownedKey(recordKey(pollId), voter);
 export const votesPrefix = (pollId: string): string => ownerPrefix(recordKey(pollId));
 export const conversationKey = (a: { channel: string; team?: string; conversation: string }): string => recordKey(a.channel, a.team ?? '-', a.conversation);

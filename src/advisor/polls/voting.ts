@@ -6,7 +6,7 @@ import { sameConversation } from '../../core/event.js';
 import type { ActionInput } from '../../core/feature.js';
 import type { Ports } from '../../core/ports.js';
 import { pollMessages as m } from './messages.js';
-import { applyVote, pollKey, polls, tallies, typedOptions, voteKey, votes, type DotSet, type Poll, type VoteOp, type VoteRefusal, type VoteResult } from './model.js';
+import { applyVote, jobKey, pollKey, polls, tallies, typedOptions, voteKey, votes, type DotSet, type Poll, type VoteOp, type VoteRefusal, type VoteResult } from './model.js';
 import type { RawArgs } from './parse.js';
 import { closedCard, pollCard, q, yourVote } from './render.js';
 import { bad, hereOf, ownVote, pollFlag, pollHere, voterKey } from './access.js';
@@ -103,7 +103,7 @@ export async function vote(ctx: TurnContext, poll: Poll, op: VoteOp, edition?: n
 }
 
 export async function scheduleRender(ports: Ports, pollId: string, now: number): Promise<void> {
-  await ports.scheduler.schedule({ name: 'polls.render', key: `polls.render:${pollId}`, runAt: new Date(now + RENDER_INTERVAL_MS), payload: { poll: pollId }, ifPending: 'keep' });
+  await ports.scheduler.schedule({ name: 'polls.render', key: jobKey('render', pollId), runAt: new Date(now + RENDER_INTERVAL_MS), payload: { poll: pollId }, ifPending: 'keep' });
 }
 
 /** Updates the poll message(s) with the current tally; a failure leaves a render job to try again. */
