@@ -9,8 +9,8 @@ import { privacy } from './advisor/privacy/feature.js';
 import { pollsFeature } from './advisor/polls/feature.js';
 import { profile } from './advisor/profile/feature.js';
 import { roles } from './advisor/roles/feature.js';
-import { upcoming } from './advisor/upcoming/feature.js';
+import { surveysFeature } from './advisor/surveys/feature.js';
 import type { Feature } from './core/feature.js';
 import { whys } from './dialogs/whys/feature.js';
 
-export const FEATURES: readonly Feature[] = [help, answers, whys, profile, analysesFeature, pollsFeature, roles, privacy, upcoming];
+export const FEATURES: readonly Feature[] = [help, answers, whys, profile, analysesFeature, pollsFeature, surveysFeature, roles, privacy];

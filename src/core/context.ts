@@ -16,6 +16,7 @@ export function userKeyOf(user: UserAddress): string {
 export interface TurnServices {
   features: readonly Feature[];
   beginDialog(ctx: TurnContext, dialog: AnyDialog, options: unknown): Promise<void>;
+  endDialog(ctx: TurnContext, id: string): Promise<void>;
   handleText(ctx: TurnContext, text: string): Promise<void>;
 }
 
@@ -70,6 +71,14 @@ export class TurnContext {
   /** Starts a dialogue in this session, closing an open one (with its notice). */
   beginDialog<O>(dialog: AnyDialog<O>, options: O): Promise<void> {
     return this.services.beginDialog(this, dialog, options);
+  }
+
+  /**
+   * Ends this session's open dialogue if it is `id` (a dialogue whose state lives in a feature's own records, such as
+   * a survey, ends when those records say so).
+   */
+  endDialog(id: string): Promise<void> {
+    return this.services.endDialog(this, id);
   }
 
   /** Routes `text` as if the user had typed it, in this turn (an example-question button, "ask <question>"). */

@@ -35,3 +35,14 @@ export class DeliveryError extends Error {
     this.name = 'DeliveryError';
   }
 }
+
+/**
+ * The platform refused for good to reach a user (a deactivated account, a bot, an app not installed for them): trying
+ * again will not help, so a survey counts them as unreachable instead of retrying.
+ */
+export class UnreachableError extends AdvisorError {
+  constructor(userMessage: string, options?: { cause?: unknown }) {
+    super('UNAVAILABLE', userMessage, options);
+    this.name = 'UnreachableError';
+  }
+}

@@ -121,6 +121,7 @@ export class Advisor {
     const ctx = new TurnContext(event, this.ports.clock(), lang, this.ports, out, {
       features: this.registry.features,
       beginDialog: (c, dialog, opts) => this.beginDialog(c, dialog, opts),
+      endDialog: (c, id) => this.endDialog(c, id),
       // Already inside this session's queue: route again directly, without queueing behind itself.
       handleText: async (c, t) => void (await this.turn(c, normaliseInput(t), { nested: true })),
     });
@@ -233,6 +234,15 @@ export class Advisor {
     }, this.sessionExpiry(ctx.now));
     for (const message of said) await ctx.say(message);
     for (const effect of effects) await effect(ctx);
+  }
+
+  private async endDialog(ctx: TurnContext, id: string): Promise<void> {
+    await this.ports.store.update(sessions.name, ctx.sessionKey, (raw) => {
+      const parsed = sessions.parse(withoutReplay(raw));
+      if (!parsed?.dialog || parsed.dialog.id !== id) return raw;
+      const { dialog: _ended, ...rest } = parsed;
+      return storedSession({ ...rest }, replayOf(raw));
+    }, this.sessionExpiry(ctx.now));
   }
 
   private async fail(ctx: TurnContext, e: unknown, kind: string): Promise<void> {

@@ -1,37 +1,20 @@
 /** Polls: the voter's keyed hash, finding a poll of this conversation, and who may act on it. */
-import crypto from 'node:crypto';
 import type { TurnContext } from '../../core/context.js';
 import { AdvisorError } from '../../core/errors.js';
 import { sameConversation } from '../../core/event.js';
 import type { ActionInput } from '../../core/feature.js';
 import type { Ports } from '../../core/ports.js';
-import { storedSecret } from '../../core/secrets.js';
+import { keyedId } from '../../core/secrets.js';
 import { quoteUserText } from '../../core/text.js';
 import { hasRole } from '../roles/model.js';
 import { pollMessages as m } from './messages.js';
 import { conversationKey, emptyTally, latestPolls, pollKey, polls, tallies, voteKey, votes, type Poll, type Tally, type Vote } from './model.js';
 import { POLL_ID, type RawArgs } from './parse.js';
 
-const VOTER_SECRET_NAME = 'poll-voter-key';
 export const bad = (text: string) => new AdvisorError('BAD_INPUT', text);
 
-/** The voters' key: from the environment, else made once and kept in the store (read once per store and process). */
-const secretsByStore = new WeakMap<object, Promise<Buffer>>();
-function voterSecret(ports: Pick<Ports, 'store' | 'settings'>): Promise<Buffer> {
-  if (ports.settings.voteSecret) return Promise.resolve(Buffer.from(ports.settings.voteSecret, 'utf8'));
-  let secret = secretsByStore.get(ports.store);
-  if (!secret) {
-    secret = storedSecret(ports.store, VOTER_SECRET_NAME, 'members of open anonymous polls could then vote again');
-    secretsByStore.set(ports.store, secret);
-    secret.catch(() => secretsByStore.delete(ports.store));
-  }
-  return secret;
-}
-
 /** The key of a member's vote in a poll: a keyed hash, so that the store holds no voter id in its keys either. */
-export async function voterKey(ports: Pick<Ports, 'store' | 'settings'>, pollId: string, userKey: string): Promise<string> {
-  return crypto.createHmac('sha256', await voterSecret(ports)).update(`${pollId}\n${userKey}`).digest('base64url').slice(0, 32);
-}
+export const voterKey = (ports: Pick<Ports, 'store' | 'settings'>, pollId: string, userKey: string): Promise<string> => keyedId(ports, pollId, userKey);
 
 export const hereOf = (ctx: TurnContext) => ({ channel: ctx.event.channel, team: ctx.event.team, conversation: ctx.event.conversation });
 

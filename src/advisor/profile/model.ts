@@ -6,10 +6,14 @@ import type { Store } from '../../store/store.js';
 
 export const SECTORS = ['automotive', 'ict', 'green_tech', 'food', 'medtech', 'machinery', 'textiles', 'construction', 'chemicals', 'logistics', 'other'] as const;
 export type Sector = (typeof SECTORS)[number];
+/** Company size by the EU's SME definition (headcount): micro < 10, small < 50, medium < 250; surveys ask it. */
+export const COMPANY_SIZES = ['micro', 'small', 'medium', 'large'] as const;
+export type CompanySize = (typeof COMPANY_SIZES)[number];
 
 export const ProfileSchema = z.object({
   country: z.string().regex(/^[A-Z]{2}$/).optional(),
   sector: z.enum(SECTORS).optional(),
+  size: z.enum(COMPANY_SIZES).optional(),
   /** The language the user chose to be answered in; absent: follow the language of their messages. */
   language: z.enum(LANGS).optional(),
   /** IANA time zone the user set ("time zone Europe/Berlin"); absent: the platform's, else the deployment's default. */

@@ -19,6 +19,8 @@ import type { Address, Channel, UserAddress } from '../../core/event.js';
 import type { Attachment, Message, MessageRef } from '../../core/message.js';
 import type { Directory, Messenger } from '../../core/ports.js';
 import { attachmentsToUpload, renderMessage, type RenderOptions } from './render.js';
+import { UnreachableError } from '../../core/errors.js';
+import { slackMessages } from './messages.js';
 
 /** Time zones change rarely; an hour keeps reminders for a whole channel to one users.info call per member. */
 const TZ_TTL_MS = 3600_000;
@@ -49,6 +51,9 @@ export class SlackApiError extends Error {
     this.name = 'SlackApiError';
   }
 }
+
+/** conversations.open errors that trying again will not mend: the user cannot get a DM from the app. */
+const UNREACHABLE_CODES = new Set(['cannot_dm_bot', 'user_not_found', 'user_disabled', 'account_inactive', 'user_not_visible', 'restricted_action']);
 
 const PlatformError = z.object({ data: z.object({ error: z.string() }) });
 const CodedError = z.object({ code: z.string() });
@@ -178,7 +183,10 @@ export class SlackMessenger implements Messenger, Directory {
   async direct(user: UserAddress): Promise<Address> {
     assertSlack(user.channel);
     const client = await this.options.clientFor(user.team);
-    const opened = await call('conversations.open', () => client.conversations.open({ users: user.user }));
+    const opened = await call('conversations.open', () => client.conversations.open({ users: user.user })).catch((err: unknown) => {
+      if (err instanceof SlackApiError && UNREACHABLE_CODES.has(err.code)) throw new UnreachableError(slackMessages('en').cannotReach, { cause: err });
+      throw err;
+    });
     const id = opened.channel?.id;
     if (!id) throw new SlackApiError('conversations.open', 'missing_channel');
     return { channel: 'slack', ...(user.team ? { team: user.team } : {}), conversation: id };

@@ -7,7 +7,7 @@ import type { TurnContext} from 'botbuilder';
 import { TeamsInfo, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from '../../common/logger.js';
-import { AdvisorError } from '../../core/errors.js';
+import { AdvisorError, UnreachableError } from '../../core/errors.js';
 import { MessageRefSchema, type Address, type UserAddress } from '../../core/event.js';
 import type { Message, MessageRef, SayOptions, TurnOutput } from '../../core/message.js';
 import type { Directory, Messenger } from '../../core/ports.js';
@@ -147,7 +147,7 @@ export class TeamsMessenger implements Messenger, Directory {
 
   async direct(user: UserAddress): Promise<Address> {
     const record = await teamsUsers.get(this.store, userKey(user.team, user.user));
-    if (!record?.personal) throw new AdvisorError('UNAVAILABLE', teamsMessages('en').cannotReach);
+    if (!record?.personal) throw new UnreachableError(teamsMessages('en').cannotReach);
     return { channel: 'teams', team: user.team, conversation: record.personal.conversationId };
   }
 
