@@ -54,11 +54,13 @@ export interface CliChat {
   runDueJobs: (now: Date) => Promise<void>;
 }
 
-/** One turn through the core, collected for the JSON contract, with what the Messenger sent meanwhile. */
+/** One turn through the core, collected for the JSON contract, with what the Messenger and due jobs sent meanwhile. */
 export async function cliTurn(cli: CliChat, event: InboundEvent & { conversation: string }): Promise<TurnResult> {
   cli.messenger.saw(event.conversation, event.user);
   const out = new CollectingOutput({ channel: 'cli', conversation: event.conversation, thread: event.thread, source: event.source }, cli.newId);
   await cli.advisor.handle(event, out);
+  // What the turn scheduled for now (a survey's invitations) runs at once, so its messages come back on this line.
+  await cli.runDueJobs(cli.clock.now());
   return out.result(cli.messenger.take());
 }
 
