@@ -74,7 +74,9 @@ export function foldedValue(v: string | undefined, fold: { keep: Set<string>; ot
  */
 export function safeColumns(rows: readonly Record<ProfileField, string | undefined>[]): ProfileField[] {
   const sets: ProfileField[][] = [['country', 'sector', 'size'], ['country', 'sector'], ['country', 'size'], ['sector', 'size'], ['country'], ['sector'], ['size'], []];
-  for (const set of sets) {
+  // A field nobody answered is no column at all.
+  const answered = new Set(PROFILE_FIELDS.filter((f) => rows.some((r) => r[f] !== undefined)));
+  for (const set of sets.filter((x) => x.every((f) => answered.has(f)))) {
     const counts = new Map<string, number>();
     for (const r of rows) {
       const k = set.map((f) => r[f] ?? '').join('\u0000');
