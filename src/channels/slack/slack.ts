@@ -27,7 +27,7 @@ import { actionFromBlockActions, actionFromViewSubmission, fromSlackText, render
  * command, opening a DM (exports, results for a poll's creator), uploading files (poll charts and CSV exports), and
  * users.info for a user's time zone (closing times typed without an offset).
  */
-export const SLACK_SCOPES = ['app_mentions:read', 'chat:write', 'commands', 'files:write', 'im:history', 'im:write', 'users:read'];
+export const SLACK_SCOPES = ['app_mentions:read', 'channels:read', 'chat:write', 'commands', 'files:write', 'groups:read', 'im:history', 'im:write', 'users:read'];
 const MAX_CLOCK_SKEW_S = 5 * 60;
 /** Web API calls (and response_url posts) give up after this long, so that a hung Slack never holds a turn. */
 export const DEFAULT_API_TIMEOUT_MS = 10_000;

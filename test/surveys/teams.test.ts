@@ -1,0 +1,76 @@
+/**
+ * Surveys in Teams: the real botbuilder adapter in the real server, the channel's members read through the fake Bot
+ * Connector (TeamsInfo paged members), invitations sent proactively to the members' stored 1:1 conversation
+ * references, answered by Action.Execute and typed messages; every card checked against the Adaptive Cards schema.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cardProblems } from '../helpers/cards.js';
+import { FakeConnector, cardActions, cardOf, cardText, teamsActivity } from '../helpers/fake-connector.js';
+import { startServer, type StartedServer } from '../helpers/server.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const CHANNEL = '19:cluster@thread.tacv2';
+const mention = { type: 'mention', text: '<at>Advisor</at>', mentioned: { id: '28:bot', name: 'Advisor' } };
+type Card = { body: Record<string, unknown>[] };
+
+describe('surveys in Teams', () => {
+  const connector = new FakeConnector();
+  const { dir, cleanup } = tempDir();
+  let server: StartedServer;
+  const cards: unknown[] = [];
+  beforeAll(async () => {
+    await connector.start();
+    connector.members = ['fac', 'ann', 'bo', 'cy'].map((u) => ({ id: `29:${u}`, name: u }));
+    server = await startServer({ DATA_DIR: dir, HOST: '127.0.0.1', PUBLIC_URL: 'https://advisor.example.org', ADVISOR_FACILITATORS: '29:fac' });
+  });
+  afterAll(async () => {
+    for (const c of connector.calls) if (Array.isArray(c.body.attachments)) cards.push(cardOf(c));
+    await server?.stop();
+    await connector.stop();
+    cleanup();
+  });
+
+  const post = async (activity: Record<string, unknown>) => {
+    const res = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const text = await res.text();
+    const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+    if (body?.type === 'application/vnd.microsoft.card.adaptive') cards.push(body.value);
+    return { status: res.status, body };
+  };
+  const inChannel = (user: string, text: string) => post(teamsActivity(connector, { user, conversationType: 'channel', conversationId: CHANNEL, text: `<at>Advisor</at> ${text}`, entities: [mention] }));
+  const personal = (user: string, text: string) => post(teamsActivity(connector, { user, text }));
+  const press = (user: string, replyToId: string, action: { verb: string; data: Record<string, unknown> }) =>
+    post(teamsActivity(connector, { user, type: 'invoke', name: 'adaptiveCard/action', text: undefined, replyToId, value: { action: { type: 'Action.Execute', verb: action.verb, data: action.data } } }));
+  const sentTo = (user: string) => connector.sent(`a:conv-${user}`);
+  const textOf = (c: { body: Record<string, unknown> }) => (Array.isArray(c.body.attachments) ? cardText(cardOf(c) as Card) : String(c.body.text ?? ''));
+  const shown = (r: { body?: Record<string, unknown> }) => (r.body?.type === 'application/vnd.microsoft.card.adaptive' ? cardText(r.body.value as Card) : String(r.body?.value));
+
+  it('invites a channel’s members through their 1:1 references and runs the survey with card actions', async () => {
+    // ann and bo have a 1:1 chat with the advisor (their conversation references are stored); cy has none.
+    await personal('ann', 'help');
+    await personal('bo', 'help');
+    await inChannel('fac', 'survey new "Barriers 2026" --template solutions --areas networking --audience here --closes 10d');
+    expect((await inChannel('fac', 'survey open')).status).toBe(200);
+    await connector.waitFor(() => sentTo('ann').some((c) => /invites you to a short survey/.test(textOf(c))) && sentTo('bo').some((c) => /invites you/.test(textOf(c))));
+    expect(sentTo('fac').some((c) => /invites you/.test(textOf(c)))).toBe(false);
+    const invitation = sentTo('ann').find((c) => /invites you/.test(textOf(c)))!;
+    const start = cardActions(cardOf(invitation)).find((a) => a.verb === 'surveys.start')!;
+
+    // The start button; then profile questions by button and by typing; the solutions' questions.
+    const first = await press('ann', invitation.id!, start);
+    await connector.waitFor(() => [shown(first), ...sentTo('ann').map(textOf)].some((t) => /In which country/.test(t)));
+    await personal('ann', 'Sweden');
+    await personal('ann', 'ict');
+    await personal('ann', '2');
+    await connector.waitFor(() => sentTo('ann').some((c) => /How useful would this be for your company/.test(textOf(c))));
+    const question = sentTo('ann').filter((c) => /How useful would this be/.test(textOf(c))).at(-1)!;
+    const four = cardActions(cardOf(question)).find((a) => a.verb === 'surveys.answer' && a.title === '4')!;
+    const pressed = await press('ann', question.id!, four);
+    await connector.waitFor(() => [shown(pressed), ...sentTo('ann').map(textOf)].some((t) => /Would your company use it\?/.test(t)));
+
+    // The status: cy could not be reached (no 1:1 chat), completion only.
+    await inChannel('fac', 'survey status');
+    await connector.waitFor(() => connector.sent(CHANNEL).some((c) => /Invited 3 · started 1 · finished 0[\s\S]*1 member could not be reached/.test(textOf(c))));
+    for (const card of cards) expect(cardProblems(card)).toEqual([]);
+  });
+});
