@@ -89,12 +89,12 @@ export async function load(spec: LoadSpec): Promise<{ latencies: number[]; secon
 }
 
 /** The fake Slack Web API in a process of its own (bench/fake-slack-process.ts), asked over IPC. */
-export async function forkFakeSlack(): Promise<{ url: string; ask<T>(cmd: string): Promise<T>; stop(): Promise<void> }> {
+export async function forkFakeSlack(): Promise<{ url: string; ask<T>(cmd: string, args?: Record<string, unknown>): Promise<T>; stop(): Promise<void> }> {
   const child = fork(path.join(ROOT, 'bench/fake-slack-process.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const ask = <T>(cmd: string): Promise<T> =>
+  const ask = <T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> =>
     new Promise((resolve) => {
       child.once('message', (m) => resolve(m as T));
-      child.send({ cmd });
+      child.send({ cmd, ...args });
     });
   const { url } = await new Promise<{ url: string }>((resolve) => child.once('message', (m) => resolve(m as { url: string })));
   return { url, ask, stop: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.send({ cmd: 'stop' }))) };

@@ -5,14 +5,30 @@
  */
 import { FakeSlackApi } from '../test/helpers/fake-slack.js';
 
-type Ask = { cmd: 'count' } | { cmd: 'summary' } | { cmd: 'poll' } | { cmd: 'stop' };
+type Ask = { cmd: 'count' } | { cmd: 'summary' } | { cmd: 'poll' } | { cmd: 'stop' } | { cmd: 'survey'; channel: string; members: number; chance: number } | { cmd: 'invitations'; since: number };
 
 const fake = new FakeSlackApi();
 await fake.start();
 process.send!({ url: fake.url });
 process.on('message', (ask: Ask) => {
   if (ask.cmd === 'count') process.send!({ count: fake.calls.length });
-  else if (ask.cmd === 'summary') {
+  else if (ask.cmd === 'survey') {
+    // bench:surveys: a channel of `members` members, and 429s at random on the DM calls.
+    fake.members.set(ask.channel, ['UFAC', ...Array.from({ length: ask.members }, (_, i) => `UM${i}`)]);
+    for (const method of ['chat.postMessage', 'conversations.open']) fake.rateLimitChance.set(method, ask.chance);
+    process.send!({ ok: true });
+  } else if (ask.cmd === 'invitations') {
+    // Invitations that went out (answered 200), to how many DMs, how many twice; 429s, and calls that arrived within
+    // a Retry-After window of a 429 of the same method.
+    const posts = fake.of('chat.postMessage', ask.since).filter((c) => !c.limited && /invites you to a short survey/.test(String(c.args.text)));
+    const perChannel = new Map<string, number>();
+    for (const c of posts) perChannel.set(String(c.args.channel), (perChannel.get(String(c.args.channel)) ?? 0) + 1);
+    const calls = fake.calls.slice(ask.since);
+    const limited = fake.limited.filter((l) => calls.length && l.at >= calls[0]!.at);
+    const inWindow = calls.filter((c) => limited.some((l) => l.method === c.method && c.at > l.at && c.at < l.at + 1000)).length;
+    const times = posts.map((c) => c.at);
+    process.send!({ sent: posts.length, distinct: perChannel.size, doubled: [...perChannel.values()].filter((n) => n > 1).length, limited: limited.length, inWindow, first: Math.min(...times), last: Math.max(...times) });
+  } else if (ask.cmd === 'summary') {
     const posts = fake.of('chat.postMessage');
     const echoes = posts.filter((c) => String(c.args.text).startsWith('echo:')).length;
     const distinct = new Set(posts.filter((c) => !String(c.args.text).startsWith('echo:')).map((c) => c.args.channel)).size;

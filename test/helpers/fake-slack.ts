@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 export interface SlackCall {
   /** Left unanswered (see `hang`): the caller timed out, nothing was posted. */
   hung?: boolean;
+  /** Answered with 429 (see `rateLimit`, `rateLimitChance`): nothing was done. */
+  limited?: boolean;
   method: string;
   args: Record<string, unknown>;
   /** The bearer token the call was made with. */
@@ -33,6 +35,10 @@ export class FakeSlackApi {
   readonly calls: SlackCall[] = [];
   /** method → number of upcoming calls to answer with 429. */
   readonly rateLimit = new Map<string, number>();
+  /** method → chance (0–1) that a call is answered with 429 and Retry-After: 1 (rate limits at random). */
+  readonly rateLimitChance = new Map<string, number>();
+  /** When each 429 was answered, by method. */
+  readonly limited: { method: string; at: number }[] = [];
   /** method → Slack error code to answer with (`{ok:false,error}`) while set. */
   readonly errors = new Map<string, string>();
   /** method → number of upcoming calls to leave unanswered (a hung Web API); stop() cuts them off. */
@@ -82,8 +88,11 @@ export class FakeSlackApi {
           this.hung.add(res);
           return;
         }
-        if (limited > 0) {
-          this.rateLimit.set(method, limited - 1);
+        const chance = this.rateLimitChance.get(method) ?? 0;
+        if (limited > 0 || (chance > 0 && Math.random() < chance)) {
+          if (limited > 0) this.rateLimit.set(method, limited - 1);
+          this.limited.push({ method, at: Date.now() });
+          call.limited = true;
           res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
           res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
           return;

@@ -86,9 +86,14 @@ describe('surveys in Slack', () => {
     // The facilitator's status shows completion only; closing sends the results with the chart to their DM.
     const statusSince = fake.calls.length;
     await command(FACILITATOR, 'CCLUSTER', 'survey status');
-    await fake.waitFor(() => fake.of('response_url', statusSince).some((c) => /Invited 2 · started 1 · finished 0/.test(JSON.stringify(c.args))));
+    // The status goes to the facilitator's DM, where it is kept up to date.
+    const status = await waitText('D-UFAC', statusSince, /Invited 2 · started 1 · finished 0/);
+    expect(text(status)).not.toMatch(/Sweden|ict/);
+    await fake.waitFor(() => fake.of('response_url', statusSince).some((c) => /The status is in your direct messages/.test(JSON.stringify(c.args))));
     await command(FACILITATOR, 'CCLUSTER', 'survey close');
     const results = await waitText('D-UFAC', since, /Results: Barriers 2026/);
+    // The status message was updated in place when the survey closed.
+    await fake.waitFor(() => fake.of('chat.update', statusSince).some((c) => c.args.ts === status.result?.ts && /closed/.test(text(c))));
     expect(text(results)).toMatch(/Response rate: 0 of 2 finished/);
     await fake.waitFor(() => fake.uploads.some((u) => /survey-.*-chart\.png$/.test(u.filename)), 20_000);
     // After closing, an answer is refused.

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardProblems } from '../helpers/cards.js';
-import { FakeConnector, cardActions, cardOf, cardText, teamsActivity } from '../helpers/fake-connector.js';
+import { FakeConnector, cardActions, cardOf, cardText, teamsActivity, type ConnectorCall } from '../helpers/fake-connector.js';
 import { startServer, type StartedServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -42,7 +42,7 @@ describe('surveys in Teams', () => {
   const press = (user: string, replyToId: string, action: { verb: string; data: Record<string, unknown> }) =>
     post(teamsActivity(connector, { user, type: 'invoke', name: 'adaptiveCard/action', text: undefined, replyToId, value: { action: { type: 'Action.Execute', verb: action.verb, data: action.data } } }));
   const sentTo = (user: string) => connector.sent(`a:conv-${user}`);
-  const textOf = (c: { body: Record<string, unknown> }) => (Array.isArray(c.body.attachments) ? cardText(cardOf(c) as Card) : String(c.body.text ?? ''));
+  const textOf = (c: ConnectorCall) => (Array.isArray(c.body.attachments) ? cardText(cardOf(c) as Card) : String(c.body.text ?? ''));
   const shown = (r: { body?: Record<string, unknown> }) => (r.body?.type === 'application/vnd.microsoft.card.adaptive' ? cardText(r.body.value as Card) : String(r.body?.value));
 
   it('invites a channel’s members through their 1:1 references and runs the survey with card actions', async () => {

@@ -41,7 +41,9 @@ export const surveysFeature = defineFeature({
   collections: [surveys, participants, responses, latestSurveys],
   dialogs: [answeringDialog],
   commands: [
-    command(SURVEYS, { id: 'surveys.create', words: words(['survey new', 'new survey', 'create survey', 'survey'], ['befragung neu', 'neue befragung', 'befragung anlegen', 'befragung'], ['enkät ny', 'ny enkät', 'skapa enkät', 'enkät']), args: RawArgs, flags: CREATE_FLAGS, usage: usage('create'), run: createTyped }),
+    command(SURVEYS, { id: 'surveys.create', words: words(['survey new', 'new survey', 'create survey'], ['befragung neu', 'neue befragung', 'befragung anlegen'], ['enkät ny', 'ny enkät', 'skapa enkät']), args: RawArgs, flags: CREATE_FLAGS, usage: usage('create'), run: createTyped }),
+    // The bare word alone opens the form; a question that starts with "survey" still goes to the matcher.
+    command(SURVEYS, { id: 'surveys.form', words: words(['survey'], ['befragung'], ['enkät']), run: (ctx) => openForm(ctx) }),
     command(SURVEYS, { id: 'surveys.question', words: words(['survey question add', 'survey question', 'survey add question'], ['befragung frage hinzufügen', 'befragung frage'], ['enkät fråga lägg till', 'enkät fråga']), args: RawArgs, flags: QUESTION_FLAGS, usage: usage('question'), run: addQuestion }),
     command(SURVEYS, { id: 'surveys.preview', words: words(['survey preview', 'preview survey'], ['befragung vorschau'], ['enkät förhandsvisning', 'förhandsvisa enkät']), args: RawArgs, flags: REF_FLAGS, usage: usage('ref'), run: onSurvey((ctx, s) => preview(ctx, s)) }),
     ref('surveys.open', ['survey open', 'open survey'], ['befragung öffnen', 'befragung starten'], ['enkät öppna', 'öppna enkät'], (ctx, s) => openSurvey(ctx, s)),

@@ -11,7 +11,7 @@
 import type { TurnContext } from '../../core/context.js';
 import { userKeyOf } from '../../core/context.js';
 import { AdvisorError, UnreachableError } from '../../core/errors.js';
-import type { UserAddress } from '../../core/event.js';
+import { sameConversation, type UserAddress } from '../../core/event.js';
 import type { JobContext, Ports } from '../../core/ports.js';
 import { isWorkingTime, nextWorkingTime, startOfDay } from '../../common/working-hours.js';
 import { listAll, type JsonValue } from '../../store/store.js';
@@ -243,11 +243,20 @@ export async function remindNow(ctx: TurnContext, survey: Survey): Promise<void>
   await ctx.say({ text: m(ctx.lang).remindedNow(n) }, { audience: 'private' });
 }
 
-/** Posts the facilitator's status message (kept up to date as participants start and finish). */
+/**
+ * Posts the facilitator's status message to their direct conversation, where it can be kept up to date as
+ * participants start and finish (a private reply to a slash command cannot be updated later).
+ */
 export async function postStatus(ctx: TurnContext, survey: Survey): Promise<void> {
   const message = statusMessage(survey, await counts(ctx.ports, survey.id), ctx.lang);
-  const ref = await ctx.say(message, { audience: survey.state === 'draft' ? 'private' : undefined });
-  if (ref && survey.state === 'open') await surveys.update(ctx.ports.store, surveyKey(survey.id), (s) => (s ? { ...s, statusMessages: [...s.statusMessages, ref].slice(-5) } : s));
+  if (survey.state !== 'open') return void (await ctx.say(message, { audience: 'private' }));
+  // Without a direct conversation (a Teams user who never opened the 1:1 chat) it is a private reply, not kept up to date.
+  const dm = await ctx.ports.messenger.direct(ctx.user).catch(() => undefined);
+  if (!dm) return void (await ctx.say(message, { audience: 'private' }));
+  const here = sameConversation(dm, ctx.address);
+  const ref = here ? await ctx.say(message) : await ctx.ports.messenger.post(dm, message);
+  if (ref) await surveys.update(ctx.ports.store, surveyKey(survey.id), (s) => (s ? { ...s, statusMessages: [...s.statusMessages, ref].slice(-5) } : s));
+  if (!here) await ctx.say({ text: m(ctx.lang).statusSent }, { audience: 'private' });
 }
 
 /** Updates the status messages soon (coalesced: one pending job per survey). */

@@ -121,6 +121,7 @@ export const en = {
   statusUnreachable: (n: number) => `${plural(n, 'member', 'members')} could not be reached by direct message.`,
   statusWaiting: (names: string, more: number) => `Not finished yet: ${names}${more ? ` and ${more} more` : ''}`,
   statusAllDone: 'Everyone has finished.',
+  statusSent: 'The status is in your direct messages, kept up to date as participants answer.',
   statusPrivacy: 'Completion only: answers stay private until the survey closes, and then only combined.',
   remindButton: 'Remind them now',
   closeButton: 'Close now',
