@@ -121,7 +121,8 @@ export function parseCommand<C extends ParsableCommand>(text: string, commands: 
     const length = best.words.length;
     const restTokens = tokens.slice(length);
     if (!best.command.args) return restTokens.length === 0 ? { command: best.command, input: { args: [], flags: {}, rest: '' } } : undefined;
-    const rest = text.slice(tokens[length - 1]!.end).replace(/^[\s:,–-]+/, '').trim();
+    // Separators after the words go ("5 whys: …", "ask - …"); a leading --flag stays, for commands that read `rest`.
+    const rest = text.slice(tokens[length - 1]!.end).replace(/^(?:[\s:,]|[–-](?![-–—]?[a-z]))+/i, '').trim();
     return validate(best.command, restTokens, rest);
   }
   const lowered = foldText(text);

@@ -72,7 +72,8 @@ describe('surveys in process', () => {
     // bo stops halfway and continues later; cy never starts; dan is out of working hours at the reminder.
     const boStart = postsTo(t, 'bo').at(-1)!.message.buttons!.find((b) => b.action.id === 'surveys.start')!;
     await t.as('bo').press(boStart.action);
-    (await t.as('bo').send('Germany')).expectReply(/Which sector/);
+    // Any country, also one that is not among the buttons.
+    (await t.as('bo').send('Finland')).expectReply(/Which sector/);
     (await t.as('bo').send('stop')).expectReply(/Paused; your answers are saved/);
     (await t.as('bo').send('continue survey')).expectReply(/Which sector/);
 
@@ -108,5 +109,58 @@ describe('surveys in process', () => {
     await t.as('ann').send('forget me');
     await t.as('ann').send('yes');
     (await t.as('fac').send('survey results')).expectReply(/Response rate: 0 of 4 finished/);
+  });
+
+  it('runs rounds: share, archive, again with the same questions, compare; extend and cancel', async () => {
+    const created = await t.as('fac').send('survey new "Solutions" --template solutions --areas production readiness --audience ann, bo, cy --closes 2026-12-04T17:00 --remind none');
+    const id = /Survey \*\*([a-z2-9]{6})\*\*/.exec(created.text())![1]!;
+    (await t.as('fac').send('survey extend --closes 2026-12-05T17:00')).expectReply(/now closes Sat 5 Dec 2026, 17:00/);
+    await t.as('fac').send('survey open');
+    await t.runDue();
+    // Each participant answers every question the same way: the first option, rating 5.
+    const answerAll = async (user: string, rating: string) => {
+      const start = postsTo(t, user).at(-1)!.message.buttons!.find((b) => b.action.id === 'surveys.start')!;
+      let r = await t.as(user).press(start.action);
+      for (let i = 0; i < 40 && !/Thank you/.test(r.text()); i++) r = await t.as(user).send(/How useful/.test(r.text()) ? rating : /Type your answer/.test(r.text()) ? 'More mentoring' : '1');
+      r.expectReply(/Thank you, you have finished/);
+    };
+    for (const u of ['ann', 'bo', 'cy']) await answerAll(u, '5');
+    (await t.as('fac').send('survey share')).expectReply(/Results are shared after the survey closes/);
+    await t.as('fac').send('survey close');
+    (await t.as('fac').send('survey results')).expectReply(/Response rate: 3 of 3 finished \(100 %\)[\s\S]*usefulness 5[.,]0/);
+    await t.as('fac').send('survey share');
+    expect(t.messenger.posts.some((p) => p.to.conversation === 'dm:fac' && /Results: Solutions/.test(p.message.text))).toBe(true);
+    (await t.as('fac').send('survey archive')).expectReply(/individual answers are deleted/);
+    // Archived: the results stay.
+    (await t.as('fac').send(`survey results ${id}`)).expectReply(/Response rate: 3 of 3 finished/);
+    (await t.as('fac').send('survey compare')).expectReply(/first round of this survey/);
+
+    const again = await t.as('fac').send('survey again');
+    again.expectReply(/Round 2 is ready as survey \*\*([a-z2-9]{6})\*\*/);
+    await t.as('fac').send('survey open');
+    await t.runDue();
+    for (const u of ['ann', 'bo', 'cy']) await answerAll(u, '2');
+    await t.as('fac').send('survey close');
+    (await t.as('fac').send('survey compare')).expectReply(/Change in ranking: Solutions\*\*, round 1 → round 2/);
+
+    // A cancelled draft is gone with everything it held.
+    await t.as('fac').send('survey new "Scratch" --template custom --audience ann --closes 3d');
+    (await t.as('fac').send('survey cancel')).expectReply(/“Scratch” is cancelled and deleted/);
+    (await t.as('ann').send('my survey answers')).expectReply(/Your answers: Solutions/);
+  });
+
+  it('speaks German and Swedish to participants, with the dataset templates in their language', async () => {
+    await t.as('fac').send('survey new "Hemmnisse" --template barriers --areas networking --audience ann, bo --closes 10d');
+    await t.as('fac').send('survey open');
+    await t.runDue();
+    await t.as('ann').send('Sprache: Deutsch');
+    await t.as('bo').send('svara på svenska');
+    const de = await t.as('ann').send('befragung fortsetzen');
+    de.expectReply(/Frage 1 von \d+[\s\S]*In welchem Land/);
+    const sv = await t.as('bo').send('fortsätt enkät');
+    sv.expectReply(/Fråga 1 av \d+/);
+    for (const x of ['Schweden', '2', '1']) await t.as('ann').send(x);
+    const dots = await t.as('ann').send('1');
+    dots.expectReply(/Netzwerkarbeit zur Unterstützung der Internationalisierung/);
   });
 });

@@ -50,6 +50,8 @@ export interface AdvanceEnv {
   event?: string;
   /** The participant's profile, for a response begun now. */
   profile: SurveyResponse['profile'];
+  /** A country named in typed text, as its ISO code (any country, not only the listed choices). */
+  country?: (text: string) => string | undefined;
 }
 
 /** The options a question offers, as values: option ids, or the profile field's choices. */
@@ -69,7 +71,7 @@ function ask(survey: Survey, r: SurveyResponse, qid: string | undefined): Answer
 }
 
 /** The answer to a question typed as text; a refusal when it does not fit. */
-export function typedAnswer(q: Question, text: string, labels: (q: Question) => string[]): Answer | Refusal {
+export function typedAnswer(q: Question, text: string, labels: (q: Question) => string[], country?: (text: string) => string | undefined): Answer | Refusal {
   const t = text.trim();
   const options = optionValues(q);
   const pick = (token: string): number | undefined => {
@@ -98,6 +100,8 @@ export function typedAnswer(q: Question, text: string, labels: (q: Question) => 
     case 'choice':
     case 'profile': {
       const i = pick(t);
+      const named = q.profile === 'country' && (i === undefined || i < 0) ? country?.(t) : undefined;
+      if (named) return { value: named };
       if (i === undefined) return 'unreadable';
       if (i < 0) return 'not_option';
       return q.kind === 'choice' ? { choice: i } : { value: options[i]! };
@@ -138,10 +142,11 @@ export function advance(survey: Survey, current: SurveyResponse | undefined, inp
     if (input.kind === 'change' || (current.finished && current.at === undefined && input.kind === 'start')) {
       if (input.kind === 'start') return same([{ kind: 'review' }]);
       const first = asked(survey, current)[0];
-      const r = remember({ ...current, at: first?.id, paused: false });
+      const r = remember({ ...current, at: first?.id, paused: false, lang: env.lang });
       return { response: r, replies: ask(survey, r, first?.id), changed: true, finished: false };
     }
-    const r = current.paused ? remember({ ...current, paused: false }) : current;
+    // Starting again sets the language the survey goes on in (the feature passes the one to keep).
+    const r = current.paused || current.lang !== env.lang ? remember({ ...current, paused: false, lang: env.lang }) : current;
     return { response: r, replies: ask(survey, r, r.at), changed: r !== current, finished: false };
   }
   if (!current) return same([{ kind: 'refused', refusal: 'not_started' }]);
@@ -232,7 +237,7 @@ export function advance(survey: Survey, current: SurveyResponse | undefined, inp
         return { response: r, replies: [{ kind: 'placed', left }, ...ask(survey, r, q.id)], changed: true, finished: false };
       }
     }
-  } else answer = typedAnswer(q, input.text, labels);
+  } else answer = typedAnswer(q, input.text, labels, env.country);
   if (typeof answer === 'string') return refuse(answer);
   if ('dots' in answer && sum(answer.dots) === 0 && !q.optional) return refuse('no_dots');
   return moveOn({ ...current.answers, [q.id]: answer });

@@ -7,6 +7,7 @@
  * closed).
  */
 import { z } from 'zod';
+import { isCountryCode } from '../../common/countries.js';
 import type { TurnContext } from '../../core/context.js';
 import { defineDialog, type DialogInput, type DialogStep } from '../../core/dialog.js';
 import type { ActionInput } from '../../core/feature.js';
@@ -51,7 +52,7 @@ function step(state: AnsweringState, input: DialogInput): DialogStep<AnsweringSt
   if (input.kind === 'action' && buttonInput(input.action)?.survey !== state.survey) return { status: 'pass' };
   const answer = toInput(input);
   if (answer === 'pass' || answer === undefined) return { status: 'pass' };
-  return { status: 'waiting', state, effects: [(ctx) => applyInput(ctx, state.survey, answer)] };
+  return { status: 'waiting', state, effects: [(ctx) => applyInput(ctx, state.survey, answer, { typed: input.kind === 'text' })] };
 }
 
 export const answeringDialog = defineDialog<AnsweringState, { survey: string }>({
@@ -67,8 +68,12 @@ export const answeringDialog = defineDialog<AnsweringState, { survey: string }>(
   replaced: (_state, lang): Message => ({ text: m(lang).pausedByOther }),
 });
 
-/** Applies one input to the user's response to `surveyId` and says what comes next. */
-export async function applyInput(ctx: TurnContext, surveyId: string, input: AnswerInput): Promise<void> {
+/**
+ * Applies one input to the user's response to `surveyId` and says what comes next. Replies keep the language the
+ * survey was begun in: a one-word answer ("Finland", "5") or a button says nothing about the reader's language; a
+ * typed `continue survey` in another language (`befragung fortsetzen`) switches it.
+ */
+export async function applyInput(ctx: TurnContext, surveyId: string, input: AnswerInput, how: { typed: boolean }): Promise<void> {
   const t = m(ctx.lang);
   const ports = ctx.ports;
   const survey = await surveys.get(ports.store, surveyKey(surveyId));
@@ -80,6 +85,10 @@ export async function applyInput(ctx: TurnContext, surveyId: string, input: Answ
   }
   const profile = await readProfile(ports.store, ctx.userKey, ctx.now);
   const known = { ...(profile.country ? { country: profile.country } : {}), ...(profile.sector ? { sector: profile.sector } : {}), ...(profile.size ? { size: profile.size } : {}) };
+  const country = (text: string): string | undefined => {
+    const code = text.trim().toUpperCase();
+    return isCountryCode(code) ? code : ports.matcher.entities.extract(text).find((e) => e.type === 'country')?.value;
+  };
   const rKey = responseKey(survey.id, await respondentKey(ports, survey.id, ctx.userKey));
   let result: ReturnType<typeof advance> | undefined;
   let current: Survey = survey;
@@ -94,7 +103,10 @@ export async function applyInput(ctx: TurnContext, surveyId: string, input: Answ
       const e = participants.parse(rawEntry);
       if (!s || !e) return [rawSurvey, rawResponse, rawEntry];
       current = s;
-      result = advance(s, responses.parse(rawResponse), input, { now: ctx.now, lang: ctx.lang, event: ctx.event.id, profile: known }, (q) => optionLabels(q, ctx.lang));
+      const existing = responses.parse(rawResponse);
+      const lang = existing && !(how.typed && (input.kind === 'start' || input.kind === 'change')) ? existing.lang : ctx.lang;
+      const env = { now: ctx.now, lang, event: ctx.event.id, profile: known, country };
+      result = advance(s, existing, input, env, (q) => optionLabels(q, lang));
       if (!result.changed || !result.response) return [rawSurvey, rawResponse, rawEntry];
       const state = result.response.finished ? 'finished' : 'started';
       return [rawSurvey, responses.json(result.response), e.state === state ? rawEntry : participants.json({ ...e, state })];
@@ -107,7 +119,8 @@ export async function applyInput(ctx: TurnContext, surveyId: string, input: Answ
   const done = result;
   if (done.profile) await patchProfile(ports.store, ctx.userKey, { [done.profile.field]: done.profile.value }, ctx.now);
   const zone = await userTimeZone(ports, ctx.user);
-  for (const message of answerReplies(current, done.replies, ctx.lang, zone)) await ctx.say(message);
+  const lang = done.response?.lang ?? ctx.lang;
+  for (const message of answerReplies(current, done.replies, lang, zone)) await ctx.say(message);
   const ended = done.replies.some((r) => r.kind === 'thanks' || r.kind === 'updated' || r.kind === 'paused' || r.kind === 'review' || (r.kind === 'refused' && (r.refusal === 'closed' || r.refusal === 'not_started')));
   if (ended) await ctx.endDialog(ANSWERING);
   if (done.changed && (done.finished || entry.state === 'invited')) await scheduleStatus(ports, survey.id);
@@ -118,7 +131,7 @@ export async function buttonPressed(ctx: TurnContext, a: ActionInput): Promise<v
   const pressed = buttonInput(a);
   if (!pressed) return void (await ctx.say({ text: m(ctx.lang).forged }, { audience: 'private' }));
   await ctx.beginDialog(answeringDialog, { survey: pressed.survey });
-  await applyInput(ctx, pressed.survey, pressed.input);
+  await applyInput(ctx, pressed.survey, pressed.input, { typed: false });
 }
 
 /** `continue survey`: the newest open survey the user has not finished (else the newest they finished, to review). */
@@ -135,7 +148,7 @@ export async function continueSurvey(ctx: TurnContext): Promise<void> {
   chosen ??= mine[0]?.survey;
   if (!chosen) return void (await ctx.say({ text: m(ctx.lang).nothingToContinue }, { audience: 'private' }));
   await ctx.beginDialog(answeringDialog, { survey: chosen.id });
-  await applyInput(ctx, chosen.id, { kind: 'start' });
+  await applyInput(ctx, chosen.id, { kind: 'start' }, { typed: true });
 }
 
 /** `change answers` outside the dialogue. */
@@ -144,5 +157,5 @@ export async function changeAnswers(ctx: TurnContext): Promise<void> {
   const chosen = mine[0]?.survey;
   if (!chosen) return void (await ctx.say({ text: m(ctx.lang).nothingToContinue }, { audience: 'private' }));
   await ctx.beginDialog(answeringDialog, { survey: chosen.id });
-  await applyInput(ctx, chosen.id, { kind: 'change' });
+  await applyInput(ctx, chosen.id, { kind: 'change' }, { typed: true });
 }
