@@ -3,39 +3,17 @@
  * the poll card posted, updated (PUT) and answered through the fake connector; every card checked against the
  * Adaptive Cards 1.5 schema.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cardProblems } from '../helpers/cards.js';
-import { FakeConnector, cardActions, cardOf, cardText, teamsActivity, type ConnectorCall } from '../helpers/fake-connector.js';
-import { startServer, type StartedServer } from '../helpers/server.js';
-import { tempDir } from '../helpers/tmp.js';
+import { cardActions, cardOf, cardText, teamsActivity, type ConnectorCall } from '../helpers/fake-connector.js';
+import { teamsRig } from '../helpers/teams-rig.js';
 
 const CHANNEL = '19:cluster@thread.tacv2';
 const mention = { type: 'mention', text: '<at>Advisor</at>', mentioned: { id: '28:bot', name: 'Advisor' } };
 type Card = { body: Record<string, unknown>[] };
 
 describe('polls in Teams', () => {
-  const connector = new FakeConnector();
-  const { dir, cleanup } = tempDir();
-  let server: StartedServer;
-  const cards: unknown[] = [];
-  beforeAll(async () => {
-    await connector.start();
-    server = await startServer({ DATA_DIR: dir, HOST: '127.0.0.1', PUBLIC_URL: 'https://advisor.example.org', ADVISOR_MANAGERS: '29:mgr' });
-  });
-  afterAll(async () => {
-    for (const c of connector.calls) if (Array.isArray(c.body.attachments)) cards.push(cardOf(c));
-    await server?.stop();
-    await connector.stop();
-    cleanup();
-  });
-
-  const post = async (activity: Record<string, unknown>) => {
-    const res = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    const text = await res.text();
-    const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
-    if (body?.type === 'application/vnd.microsoft.card.adaptive') cards.push(body.value);
-    return { status: res.status, body };
-  };
+  const { connector, post, cards } = teamsRig({ ADVISOR_MANAGERS: '29:mgr' });
   const say = (user: string, text: string) => post(teamsActivity(connector, { user, conversationType: 'channel', conversationId: CHANNEL, text: `<at>Advisor</at> ${text}`, entities: [mention] }));
   const press = (user: string, cardId: string, action: { verb: string; data: Record<string, unknown> }, id?: string) =>
     post(
@@ -136,8 +114,7 @@ describe('polls in Teams', () => {
   });
 
   it('produces only cards that are valid Adaptive Cards 1.5', () => {
-    for (const c of connector.calls) if (Array.isArray(c.body.attachments)) cards.push(cardOf(c));
-    expect(cards.length).toBeGreaterThan(10);
-    for (const c of cards) expect(cardProblems(c)).toEqual([]);
+    expect(cards().length).toBeGreaterThan(10);
+    for (const c of cards()) expect(cardProblems(c)).toEqual([]);
   });
 });

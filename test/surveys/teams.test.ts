@@ -3,40 +3,19 @@
  * Connector (TeamsInfo paged members), invitations sent proactively to the members' stored 1:1 conversation
  * references, answered by Action.Execute and typed messages; every card checked against the Adaptive Cards schema.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cardProblems } from '../helpers/cards.js';
-import { FakeConnector, cardActions, cardOf, cardText, teamsActivity, type ConnectorCall } from '../helpers/fake-connector.js';
-import { startServer, type StartedServer } from '../helpers/server.js';
-import { tempDir } from '../helpers/tmp.js';
+import { cardActions, cardOf, cardText, teamsActivity, type ConnectorCall } from '../helpers/fake-connector.js';
+import { teamsRig } from '../helpers/teams-rig.js';
 
 const CHANNEL = '19:cluster@thread.tacv2';
 const mention = { type: 'mention', text: '<at>Advisor</at>', mentioned: { id: '28:bot', name: 'Advisor' } };
 type Card = { body: Record<string, unknown>[] };
 
 describe('surveys in Teams', () => {
-  const connector = new FakeConnector();
-  const { dir, cleanup } = tempDir();
-  let server: StartedServer;
-  const cards: unknown[] = [];
-  beforeAll(async () => {
-    await connector.start();
-    connector.members = ['fac', 'ann', 'bo', 'cy'].map((u) => ({ id: `29:${u}`, name: u }));
-    server = await startServer({ DATA_DIR: dir, HOST: '127.0.0.1', PUBLIC_URL: 'https://advisor.example.org', ADVISOR_FACILITATORS: '29:fac' });
-  });
-  afterAll(async () => {
-    for (const c of connector.calls) if (Array.isArray(c.body.attachments)) cards.push(cardOf(c));
-    await server?.stop();
-    await connector.stop();
-    cleanup();
-  });
+  const { connector, post, cards } = teamsRig({ ADVISOR_FACILITATORS: '29:fac' });
+  connector.members = ['fac', 'ann', 'bo', 'cy'].map((u) => ({ id: `29:${u}`, name: u }));
 
-  const post = async (activity: Record<string, unknown>) => {
-    const res = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    const text = await res.text();
-    const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
-    if (body?.type === 'application/vnd.microsoft.card.adaptive') cards.push(body.value);
-    return { status: res.status, body };
-  };
   const inChannel = (user: string, text: string) => post(teamsActivity(connector, { user, conversationType: 'channel', conversationId: CHANNEL, text: `<at>Advisor</at> ${text}`, entities: [mention] }));
   const personal = (user: string, text: string) => post(teamsActivity(connector, { user, text }));
   const press = (user: string, replyToId: string, action: { verb: string; data: Record<string, unknown> }) =>
@@ -71,6 +50,6 @@ describe('surveys in Teams', () => {
     // The status: cy could not be reached (no 1:1 chat), completion only.
     await inChannel('fac', 'survey status');
     await connector.waitFor(() => connector.sent(CHANNEL).some((c) => /Invited 3 · started 1 · finished 0[\s\S]*1 member could not be reached/.test(textOf(c))));
-    for (const card of cards) expect(cardProblems(card)).toEqual([]);
+    for (const card of cards()) expect(cardProblems(card)).toEqual([]);
   });
 });
