@@ -17,7 +17,8 @@ import { installations } from './channels/slack/installation-store.js';
 import { WebMessenger, outbox } from './channels/web/messenger.js';
 import { webTurns } from './channels/web/turns.js';
 import { FEATURES } from './features.js';
-import { StoreScheduler } from './jobs/store-scheduler.js';
+import { PgScheduler } from './jobs/pg-scheduler.js';
+import { StoreScheduler, type JobScheduler } from './jobs/store-scheduler.js';
 import { Knowledge, loadDataset } from './knowledge/dataset.js';
 import { RetrievalIndex } from './knowledge/retrieval.js';
 import { Matcher } from './nlu/matcher.js';
@@ -42,7 +43,7 @@ export interface AdvisorApp {
   registry: Registry;
   ports: Ports;
   store: Store;
-  scheduler: StoreScheduler;
+  scheduler: JobScheduler;
   channels: ChannelRouter;
   /** The web chat's outbox (messages sent outside a turn; the web chat itself may be off). */
   web: WebMessenger;
@@ -78,7 +79,8 @@ export async function createAdvisorApp(config: Config, logger: Logger, options: 
         clock,
         onLockEvent: (e) => (e.lost ? logger.error({ component: 'store' }, e.message) : logger.warn({ component: 'store' }, e.message)),
       });
-  const scheduler = new StoreScheduler(store, { clock });
+  // On PostgreSQL the jobs have a table of their own, claimed with SKIP LOCKED by every instance.
+  const scheduler: JobScheduler = store instanceof PgStore ? new PgScheduler(store.pool, { clock }) : new StoreScheduler(store, { clock });
   const channels = new ChannelRouter();
   const ports: Ports = {
     store,

@@ -34,6 +34,8 @@ const JobRecord = z.strictObject({
   lastError: z.string().optional(),
 });
 type JobRecord = z.infer<typeof JobRecord>;
+/** A dead letter: the job as it last ran, and when it failed for good. */
+const DeadRecord = JobRecord.extend({ failedAt: z.string() });
 
 /** What a job handler gets. */
 export interface DueJob {
@@ -46,11 +48,34 @@ export interface DueJob {
 
 export type RunJob = (job: DueJob) => Promise<void>;
 
+export interface DeadJob {
+  name: string;
+  key: string;
+  payload: JsonValue;
+  attempts: number;
+  lastError: string;
+}
+
 export interface PendingJob {
   name: string;
   key: string;
   runAt: Date;
   attempts: number;
+}
+
+/** A Scheduler that the server runs: StoreScheduler (any Store) and PgScheduler (PostgreSQL's jobs table). */
+export interface JobScheduler extends Scheduler {
+  /** Every job, soonest first, for inspection. */
+  pending(): Promise<PendingJob[]>;
+  /** Claims and runs the jobs due at `now`, one after another; resolves with how many it ran. */
+  runDue(now: Date, run: RunJob, options?: { limit?: number }): Promise<number>;
+  /** Clears every lease (only when no other process can hold one). */
+  recoverLeases(): Promise<void>;
+  /** The jobs that failed maxAttempts times, with their last error. */
+  dead(): Promise<DeadJob[]>;
+  /** Polls for due jobs until stop(). */
+  start(run: RunJob, options?: { intervalMs?: number; onError?: (error: unknown) => void }): void;
+  stop(): Promise<void>;
 }
 
 export interface StoreSchedulerOptions {
@@ -79,7 +104,7 @@ function toJson(job: JobRecord): { [key: string]: JsonValue } {
 }
 const leased = (job: JobRecord, now: number): boolean => job.lease !== undefined && job.lease.until > now;
 
-export class StoreScheduler implements Scheduler {
+export class StoreScheduler implements JobScheduler {
   private readonly clock: () => Date;
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
@@ -163,6 +188,16 @@ export class StoreScheduler implements Scheduler {
     }
     this.nextDue = Math.min(this.nextDue, next);
     return ran;
+  }
+
+  async dead(): Promise<DeadJob[]> {
+    const out: DeadJob[] = [];
+    for await (const { value } of listAll(this.store, 'jobs_dead', '')) {
+      const parsed = DeadRecord.safeParse(value);
+      // A record buried because it was no job at all has nothing to show but itself.
+      if (parsed.success) out.push({ name: parsed.data.name, key: parsed.data.key, payload: parsed.data.payload, attempts: parsed.data.attempts, lastError: parsed.data.lastError ?? '' });
+    }
+    return out;
   }
 
   /** Clears every lease: for the embedded store, whose DATA_DIR lock proves that no other process runs jobs. */

@@ -69,7 +69,8 @@ export class PgStore implements Store {
   private readonly sweeper: NodeJS.Timeout;
 
   private constructor(
-    private readonly pool: pg.Pool,
+    /** The connection pool, shared with the scheduler's jobs table (src/jobs/pg-scheduler.ts). */
+    readonly pool: pg.Pool,
     options: PgStoreOptions,
   ) {
     this.clock = options.clock ?? (() => new Date());

@@ -4,12 +4,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Scheduler } from '../../src/core/ports.js';
-import type { DueJob, PendingJob, RunJob, StoreSchedulerOptions } from '../../src/jobs/store-scheduler.js';
+import type { DeadJob, DueJob, PendingJob, RunJob, StoreSchedulerOptions } from '../../src/jobs/store-scheduler.js';
 import type { Store } from '../../src/store/store.js';
 
 export interface RunnableScheduler extends Scheduler {
   runDue(now: Date, run: RunJob, options?: { limit?: number }): Promise<number>;
   pending(): Promise<PendingJob[]>;
+  dead(): Promise<DeadJob[]>;
 }
 
 export interface SchedulerHarness {
@@ -111,9 +112,7 @@ export function schedulerContract(name: string, open: (options: StoreSchedulerOp
       expect(await s.runDue(at(3000), run)).toBe(1);
       expect(ran.map((j) => j.attempt)).toEqual([1, 2, 3]);
       expect(await s.pending()).toEqual([]);
-      const dead = (await h.store.list('jobs_dead', '')).records;
-      expect(dead).toHaveLength(1);
-      expect(dead[0]!.value).toMatchObject({ name: 'demo', key: 'k', payload: 'p', attempts: 3, lastError: 'boom 3' });
+      expect(await s.dead()).toEqual([{ name: 'demo', key: 'k', payload: 'p', attempts: 3, lastError: 'boom 3' }]);
       expect(await s.runDue(at(100_000), run)).toBe(0);
     });
 

@@ -7,8 +7,9 @@ import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrationStatus } from '../../src/store/pg-migrations.js';
+import { loadMigrations, migrate, migrationStatus } from '../../src/store/pg-migrations.js';
 import { PgStore } from '../../src/store/pg-store.js';
+import { PgScheduler } from '../../src/jobs/pg-scheduler.js';
 import { StoreScheduler } from '../../src/jobs/store-scheduler.js';
 import { schedulerContract } from '../jobs/contract.js';
 import { ROOT } from '../helpers/tmp.js';
@@ -80,6 +81,26 @@ schedulerContract('StoreScheduler on PgStore (PostgreSQL)', async (options) => {
   };
 });
 
+schedulerContract('PgScheduler (PostgreSQL jobs table)', async (options) => {
+  let store = await PgStore.open(url);
+  const wipe = new pg.Client({ connectionString: url });
+  await wipe.connect();
+  await wipe.query('TRUNCATE records, jobs, jobs_dead');
+  await wipe.end();
+  const scheduler = () => new PgScheduler(store.pool, options);
+  return {
+    scheduler: scheduler(),
+    store,
+    another: scheduler,
+    reopen: async () => {
+      await store.close();
+      store = await PgStore.open(url);
+      return scheduler();
+    },
+    dispose: () => store.close(),
+  };
+});
+
 describe('PostgreSQL migrations', () => {
   it('applies each migration once, also when several instances open an empty database together', async () => {
     const fresh = `${database}_m`;
@@ -92,12 +113,34 @@ describe('PostgreSQL migrations', () => {
       const stores = await Promise.all(Array.from({ length: 4 }, () => PgStore.open(u.toString())));
       const pool = new pg.Pool({ connectionString: u.toString() });
       const status = await migrationStatus(pool);
-      expect(status.map((s) => s.id)).toEqual([1]);
+      expect(status.map((s) => s.id)).toEqual([1, 2]);
       expect(status.every((s) => s.appliedAt instanceof Date)).toBe(true);
-      expect((await pool.query('SELECT count(*)::int AS n FROM schema_migrations')).rows[0].n).toBe(1);
+      expect((await pool.query('SELECT count(*)::int AS n FROM schema_migrations')).rows[0].n).toBe(2);
       await pool.end();
       await Promise.all(stores.map((s) => s.close()));
     } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${fresh} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
+  it('moves the jobs of the records-based scheduler into the jobs table', async () => {
+    const fresh = `${database}_j`;
+    const admin = new pg.Client({ connectionString: ADMIN });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${fresh}`);
+    const pool = new pg.Pool({ connectionString: Object.assign(new URL(ADMIN), { pathname: `/${fresh}` }).toString() });
+    try {
+      const all = loadMigrations();
+      await migrate(pool, all.slice(0, 1));
+      const job = { name: 'polls.close', key: 'polls.close:abcdef', runAt: 1_800_000_000_000, payload: { poll: 'abcdef' }, attempts: 1, scheduleId: 's1', lastError: 'boom' };
+      await pool.query("INSERT INTO records (collection, sort_key, key, value) VALUES ('jobs', $1, $2, $3)", [Buffer.from(job.key, 'utf16le').swap16(), job.key, JSON.stringify(job)]);
+      expect(await migrate(pool, all)).toEqual([2]);
+      const s = new PgScheduler(pool);
+      expect(await s.pending()).toEqual([{ name: 'polls.close', key: 'polls.close:abcdef', runAt: new Date(1_800_000_000_000), attempts: 1 }]);
+      expect((await pool.query("SELECT count(*)::int AS n FROM records WHERE collection = 'jobs'")).rows[0].n).toBe(0);
+    } finally {
+      await pool.end();
       await admin.query(`DROP DATABASE IF EXISTS ${fresh} WITH (FORCE)`);
       await admin.end();
     }
@@ -112,8 +155,8 @@ describe('PostgreSQL migrations', () => {
     const u = Object.assign(new URL(ADMIN), { pathname: `/${fresh}` }).toString();
     const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['dist/cli.js', ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: u, LOG_LEVEL: 'warn' } });
     try {
-      expect((await cli('db', 'status')).stdout).toBe('001_records\tpending\n');
-      expect((await cli('db', 'migrate')).stdout).toBe('applied: 001_records\n');
+      expect((await cli('db', 'status')).stdout).toBe('001_records\tpending\n002_jobs\tpending\n');
+      expect((await cli('db', 'migrate')).stdout).toBe('applied: 001_records, 002_jobs\n');
       expect((await cli('db', 'migrate')).stdout).toBe('the schema is up to date\n');
       expect((await cli('db', 'status')).stdout).toMatch(/^001_records\tapplied \d{4}-\d{2}-\d{2}T/);
       const bad = await promisify(execFile)(process.execPath, ['dist/cli.js', 'db', 'status'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' } }).catch((e: { code: number; stderr: string }) => e);
