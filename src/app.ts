@@ -52,6 +52,8 @@ export interface AdvisorApp {
   worker: InboxWorker;
   matcher: Matcher;
   knowledge: Knowledge;
+  /** Every collection the features and channels declare (export and import walk them). */
+  collections: readonly CollectionSpec[];
   close(): Promise<void>;
 }
 
@@ -115,6 +117,7 @@ export async function createAdvisorApp(config: Config, logger: Logger, options: 
     worker,
     matcher,
     knowledge,
+    collections,
     close: async () => {
       await worker.stop(0);
       await scheduler.stop();

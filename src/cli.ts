@@ -4,9 +4,11 @@
  *   ask "question"                 print the answer the advisor would give
  *   classify | eval | train        the intent matcher's tools
  *   data check                     validate the dataset and print counts
- *   db migrate | db status         the PostgreSQL schema (DATABASE_URL)
+ *   db migrate | db status | db vacuum   the PostgreSQL schema and expired records (DATABASE_URL)
+ *   export [--out FILE] | import [FILE]  all data as JSON lines, between lowdb and PostgreSQL
  * Logs go to stderr; stdout carries only the command's output.
  */
+import fs from 'node:fs';
 import { createAdvisorApp } from './app.js';
 import { CliClock, chatInteractive, chatJsonl, cliTurn, type CliChat } from './channels/cli/chat.js';
 import { CliMessenger } from './channels/cli/messenger.js';
@@ -16,6 +18,7 @@ import { loadConfig, loadDotEnv, type Config } from './config.js';
 import { MAX_TEXT_LENGTH } from './core/event.js';
 import { dataCheck } from './tools/data-check.js';
 import { db } from './tools/db.js';
+import { exportData, importData } from './tools/transfer.js';
 import { classify, evaluate, train } from './tools/nlu.js';
 import { printAnswersEvaluation } from './tools/answers-eval.js';
 
@@ -28,7 +31,10 @@ const USAGE = `Usage: npm run --silent advisor -- <command>
   train                          train the intent model into MODEL_CACHE_DIR (npm install does this)
   data check                     validate data/ and print counts; exit 1 on any problem
   db migrate                     apply pending PostgreSQL migrations (DATABASE_URL); every start does it too
-  db status                      list the PostgreSQL migrations and when each was applied`;
+  db status                      list the PostgreSQL migrations and when each was applied
+  db vacuum                      delete expired records now (each instance also does it every 10 minutes)
+  export [--out FILE]            write all data (records and pending jobs) as JSON lines (stdout by default)
+  import [FILE]                  read such an export (stdin by default) into the configured store`;
 
 function fail(message: string): never {
   console.error(message);
@@ -56,6 +62,28 @@ async function startChat(config: Config, options: { memory?: boolean } = {}): Pr
     };
   } catch (e) {
     fail((e as Error).message);
+  }
+}
+
+/** Export or import with the configured store (the embedded one must not be in use by a running server). */
+async function transfer(config: Config, command: 'export' | 'import', args: string[]): Promise<void> {
+  const app = await createAdvisorApp(config, createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, 2));
+  try {
+    if (command === 'export') {
+      const outIndex = args.indexOf('--out');
+      const file = outIndex >= 0 ? args[outIndex + 1] : undefined;
+      if (outIndex >= 0 && !file) throw new Error('--out needs a file name');
+      const out = file ? fs.createWriteStream(file, { mode: 0o600 }) : process.stdout;
+      const counts = await exportData(app, (line) => void out.write(`${line}\n`));
+      if (file) await new Promise<void>((resolve, reject) => (out as fs.WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve())));
+      console.error(`exported ${counts.records} records and ${counts.jobs} jobs`);
+    } else {
+      const input = args[0] ? fs.createReadStream(args[0]) : process.stdin;
+      const counts = await importData(app, input);
+      console.error(`imported ${counts.records} records and ${counts.jobs} jobs`);
+    }
+  } finally {
+    await app.close();
   }
 }
 
@@ -102,6 +130,9 @@ async function main(argv: string[]): Promise<void> {
       return dataCheck(config);
     case 'db':
       return db(config, args[0]).catch((e: Error) => fail(e.message));
+    case 'export':
+    case 'import':
+      return transfer(config, command, args).catch((e: Error) => fail(`${command}: ${e.message}`));
     default:
       fail(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
   }

@@ -110,6 +110,11 @@ export class PgScheduler implements JobScheduler {
     });
   }
 
+  async specs(): Promise<JobSpec[]> {
+    const rows = (await this.pool.query<JobRow>('SELECT key, name, run_at, payload FROM jobs ORDER BY run_at, key')).rows;
+    return rows.map((r) => ({ name: r.name, key: r.key, runAt: new Date(Number(r.run_at)), payload: r.payload }));
+  }
+
   async dead(): Promise<DeadJob[]> {
     const rows = (await this.pool.query<{ key: string; name: string; payload: JsonValue; attempts: number; last_error: string }>('SELECT key, name, payload, attempts, last_error FROM jobs_dead ORDER BY id')).rows;
     return rows.map((r) => ({ name: r.name, key: r.key, payload: r.payload, attempts: r.attempts, lastError: r.last_error }));

@@ -73,6 +73,8 @@ export interface JobScheduler extends Scheduler {
   recoverLeases(): Promise<void>;
   /** The jobs that failed maxAttempts times, with their last error. */
   dead(): Promise<DeadJob[]>;
+  /** Every pending job as the spec that would schedule it again (for export), soonest first. */
+  specs(): Promise<JobSpec[]>;
   /** Polls for due jobs until stop(). */
   start(run: RunJob, options?: { intervalMs?: number; onError?: (error: unknown) => void }): void;
   stop(): Promise<void>;
@@ -188,6 +190,10 @@ export class StoreScheduler implements JobScheduler {
     }
     this.nextDue = Math.min(this.nextDue, next);
     return ran;
+  }
+
+  async specs(): Promise<JobSpec[]> {
+    return (await this.all()).map((j) => ({ name: j.name, key: j.key, runAt: new Date(j.runAt), payload: j.payload }));
   }
 
   async dead(): Promise<DeadJob[]> {

@@ -288,7 +288,10 @@ export class LowdbStore implements Store {
     const found = parts.flatMap((p) => p.scan(prefix, options.after, limit + 1, now).map((key) => ({ key, p })));
     if (parts.length > 1) found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const page = found.slice(0, limit);
-    const records = page.map(({ key, p }) => ({ key, value: copy(p.live(key, now)!.v) }));
+    const records = page.map(({ key, p }) => {
+      const entry = p.live(key, now)!;
+      return { key, value: copy(entry.v), ...(entry.e !== undefined ? { expiresAt: new Date(entry.e) } : {}) };
+    });
     return found.length > limit ? { records, next: page.at(-1)!.key } : { records };
   }
 

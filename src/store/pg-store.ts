@@ -221,10 +221,10 @@ export class PgStore implements Store {
     const after = options.after !== undefined ? sortKey(options.after) : null;
     try {
       const r = await this.pool.query<Row>(
-        'SELECT sort_key, value FROM records WHERE collection = $1 AND sort_key >= $2 AND ($3::bytea IS NULL OR sort_key < $3) AND ($4::bytea IS NULL OR sort_key > $4) AND (expires_at IS NULL OR expires_at > $5) ORDER BY sort_key LIMIT $6',
+        'SELECT sort_key, value, expires_at FROM records WHERE collection = $1 AND sort_key >= $2 AND ($3::bytea IS NULL OR sort_key < $3) AND ($4::bytea IS NULL OR sort_key > $4) AND (expires_at IS NULL OR expires_at > $5) ORDER BY sort_key LIMIT $6',
         [collection, low, successor(low) ?? null, after, this.now(), limit + 1],
       );
-      const records = r.rows.slice(0, limit).map((row) => ({ key: keyOf(row.sort_key), value: row.value }));
+      const records = r.rows.slice(0, limit).map((row) => ({ key: keyOf(row.sort_key), value: row.value, ...(row.expires_at !== null ? { expiresAt: new Date(Number(row.expires_at)) } : {}) }));
       return r.rows.length > limit ? { records, next: records.at(-1)!.key } : { records };
     } catch (cause) {
       throw storeErrorOf(cause);

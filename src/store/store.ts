@@ -9,6 +9,8 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export interface StoredRecord<T = JsonValue> {
   key: string;
   value: T;
+  /** When the record expires, if it was written with an expiry (export keeps it). */
+  expiresAt?: Date;
 }
 
 /** A record's address: collection and key. */

@@ -1,9 +1,11 @@
 /**
- * `advisor db migrate` and `advisor db status`: the PostgreSQL schema (DATABASE_URL). Migrate applies what is pending
- * (the same as every start does, under the same advisory lock); status lists every migration and when it was applied.
+ * `advisor db migrate`, `db status` and `db vacuum`: the PostgreSQL schema (DATABASE_URL). Migrate applies what is
+ * pending (the same as every start does, under the same advisory lock); status lists every migration and when it was
+ * applied; vacuum deletes expired records now (every instance's store also does it every ten minutes).
  */
 import pg from 'pg';
 import { loadMigrations, migrate, migrationStatus } from '../store/pg-migrations.js';
+import { PgStore } from '../store/pg-store.js';
 
 /** The settings this command reads (a structural type: tools do not import the composition root). */
 export interface DbSettings {
@@ -11,8 +13,17 @@ export interface DbSettings {
 }
 
 export async function db(config: DbSettings, command: string | undefined): Promise<void> {
-  if (command !== 'migrate' && command !== 'status') throw new Error(`Unknown db command "${command ?? ''}": use db migrate or db status`);
-  if (!config.DATABASE_URL) throw new Error('db migrate and db status need DATABASE_URL (the embedded store under DATA_DIR has no schema to migrate)');
+  if (command !== 'migrate' && command !== 'status' && command !== 'vacuum') throw new Error(`Unknown db command "${command ?? ''}": use db migrate, db status or db vacuum`);
+  if (!config.DATABASE_URL) throw new Error('db migrate, db status and db vacuum need DATABASE_URL (the embedded store under DATA_DIR has no schema to migrate)');
+  if (command === 'vacuum') {
+    const store = await PgStore.open(config.DATABASE_URL, { poolSize: 1 });
+    try {
+      console.log(`deleted ${await store.sweep()} expired records`);
+    } finally {
+      await store.close();
+    }
+    return;
+  }
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 1 });
   try {
     const migrations = loadMigrations();

@@ -144,6 +144,11 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>, o
       await s.put('records', 'dedupe:1', true, inMs(60_000));
       await s.put('records', 'dedupe:2', true);
       expect(await s.get('records', 'dedupe:1')).toBe(true);
+      // A listing says when a record expires (an export keeps it), and nothing for one that never does.
+      expect((await s.list('records', 'dedupe:')).records).toEqual([
+        { key: 'dedupe:1', value: true, expiresAt: new Date(h.now().getTime() + 60_000) },
+        { key: 'dedupe:2', value: true },
+      ]);
       expect(await s.putIfAbsent('records', 'dedupe:1', false)).toBe(false);
       h.advance(60_000);
       expect(await s.get('records', 'dedupe:1')).toBeUndefined();
