@@ -103,7 +103,8 @@ export async function createAdvisorApp(config: Config, logger: Logger, options: 
   const web = new WebMessenger(store, clock);
   channels.register({ channel: 'web', messenger: web, directory: web });
   const advisor = new Advisor(registry, ports, { defaultLang: config.DEFAULT_LOCALE, dialogIdleHours: config.DIALOG_IDLE_HOURS });
-  const inbox = new Inbox(store, { clock });
+  // A store other processes may use too (PostgreSQL): turns are leased and ordered per conversation across instances.
+  const inbox = new Inbox(store, { clock, shared: store.exclusive === false });
   const worker = new InboxWorker(inbox, advisor, { logger });
   return {
     advisor,

@@ -33,6 +33,10 @@ export interface InboxWorkerOptions {
   backoffMs?: (attempt: number) => number;
   /** Accepted turns waiting beyond which channels refuse new deliveries, so the platform retries later. */
   maxBacklog?: number;
+  /** Shared stores: how often to look for turns whose instance died (default 10 s). */
+  takeoverMs?: number;
+  /** Shared stores: how long a turn waits before it looks again whether an earlier one of its conversation is done. */
+  orderWaitMs?: number;
   logger: Logger;
 }
 
@@ -59,6 +63,9 @@ export class InboxWorker {
   private readonly backoff: (attempt: number) => number;
   private readonly maxBacklog: number;
   private readonly logger: Logger;
+  private readonly takeoverMs: number;
+  private readonly waitMs: number;
+  private takeover: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly inbox: Inbox,
@@ -69,6 +76,8 @@ export class InboxWorker {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.backoff = options.backoffMs ?? ((n) => DEFAULT_BACKOFF[Math.min(n, DEFAULT_BACKOFF.length) - 1]!);
     this.maxBacklog = options.maxBacklog ?? 20_000;
+    this.takeoverMs = options.takeoverMs ?? 10_000;
+    this.waitMs = options.orderWaitMs ?? 50;
     this.logger = options.logger.child({ component: 'inbox' });
   }
 
@@ -96,9 +105,17 @@ export class InboxWorker {
     this.pump();
   }
 
-  /** Queues every pending turn on disk (after a restart: what the previous process accepted and did not finish). */
+  /**
+   * Queues every pending turn on disk (after a restart: what the previous process accepted and did not finish). On a
+   * shared store, only turns no live instance holds, and from then on every `takeoverMs` again: a turn whose instance
+   * died is taken over once its lease has ended.
+   */
   async recover(): Promise<number> {
-    const pending = await this.inbox.allPending();
+    if (this.inbox.shared && !this.takeover && !this.stopped) {
+      this.takeover = setInterval(() => void this.recover().catch((err: unknown) => this.logger.warn({ err: { message: (err as Error).message } }, 'could not look for turns to take over')), this.takeoverMs);
+      this.takeover.unref();
+    }
+    const pending = (await this.inbox.allPending()).filter((p) => !this.queued.has(p.key) && !this.inbox.heldElsewhere(p.item));
     const runnable = pending.filter((p) => this.channels.has(p.item.channel));
     for (const p of runnable) this.enqueue(p);
     if (pending.length > runnable.length) this.logger.warn({ waiting: pending.length - runnable.length }, 'inbox holds turns of channels that are not running; they wait for those channels');
@@ -158,9 +175,11 @@ export class InboxWorker {
 
   /** Runs one attempt; resolves with the delay before the next one, or undefined when the turn is finished. */
   private async attempt(entry: Accepted): Promise<number | undefined> {
+    // Shared store: an earlier delivery of this conversation, accepted by another instance, goes first.
+    if (!(await this.inbox.mayRun(entry.order, entry.key, entry.seq))) return this.waitMs;
     const started = await this.inbox.startAttempt(entry.key, entry.fresh === true);
     entry.fresh = false;
-    // Finished already (a duplicate enqueue, or another instance did it).
+    // Finished already (a duplicate enqueue, or another instance did it), or another instance runs it now.
     if (!started) return undefined;
     const { item, written } = started;
     // Awaited below on the main path; on the early ones its failure only means the count is written later.
@@ -221,6 +240,7 @@ export class InboxWorker {
    */
   async stop(deadlineMs = 10_000): Promise<number> {
     this.stopped = true;
+    clearInterval(this.takeover);
     for (const lane of this.lanes.values()) if (lane.timer) clearTimeout(lane.timer);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), deadlineMs)));
