@@ -104,8 +104,8 @@ export async function createAdvisorApp(config: Config, logger: Logger, options: 
   channels.register({ channel: 'web', messenger: web, directory: web });
   const advisor = new Advisor(registry, ports, { defaultLang: config.DEFAULT_LOCALE, dialogIdleHours: config.DIALOG_IDLE_HOURS });
   // A store other processes may use too (PostgreSQL): turns are leased and ordered per conversation across instances.
-  const inbox = new Inbox(store, { clock, shared: store.exclusive === false });
-  const worker = new InboxWorker(inbox, advisor, { logger });
+  const inbox = new Inbox(store, { clock, shared: store.exclusive === false, leaseMs: config.INBOX_LEASE_MS });
+  const worker = new InboxWorker(inbox, advisor, { logger, takeoverMs: Math.min(10_000, config.INBOX_LEASE_MS) });
   return {
     advisor,
     registry,

@@ -29,6 +29,11 @@ export const ConfigSchema = z
     /** Cache of the trained intent model, so restarts skip training; derived data, safe to delete. */
     MODEL_CACHE_DIR: z.string().min(1).default('./node_modules/.cache/sme-advisor'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /**
+     * With DATABASE_URL (several instances): how long an instance holds a turn it runs; a turn whose instance died is
+     * taken over by another after it. Far above any turn's time (a turn takes well under a second).
+     */
+    INBOX_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
     /** Idle time after which an unfinished dialogue is closed. */
     DIALOG_IDLE_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
     DEFAULT_LOCALE: z.enum(['en', 'de', 'sv']).default('en'),

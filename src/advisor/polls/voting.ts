@@ -123,7 +123,12 @@ export async function renderPoll(ports: Ports, pollId: string, how: { claimed: b
     ports.log.warn({ err: { message: (err as Error).message } }, 'could not update a poll message; trying again shortly');
     if (how.claimed) await scheduleRender(ports, pollId, now);
     else throw err;
+    return;
   }
+  // Votes that came in meanwhile, or a render of an older tally that reached the platform after this one (two
+  // instances render concurrently): render again shortly, so the message ends on the final tally.
+  const after = await tallies.get(ports.store, pollKey(pollId));
+  if (after && !poll.closed && after.changes !== tally.changes) await scheduleRender(ports, pollId, now);
 }
 
 /** A press on an option's button: `poll:option:edition:m|l`, checked against this conversation's polls. */
