@@ -40,7 +40,8 @@ export const quantile = (xs: number[], p: number) => [...xs].sort((a, b) => a - 
 export const median = (xs: number[]) => quantile(xs, 0.5);
 
 export interface LoadSpec {
-  port: string;
+  /** One port, or several taken in turn (a round-robin load balancer). */
+  port: string | readonly string[];
   path: string;
   total: number;
   concurrency: number;
@@ -61,7 +62,7 @@ export async function load(spec: LoadSpec): Promise<{ latencies: number[]; secon
       const body = spec.body(i);
       const started = performance.now();
       const req = http.request(
-        { host: '127.0.0.1', port: spec.port, path: spec.path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(spec.headers?.(body) ?? {}) } },
+        { host: '127.0.0.1', port: typeof spec.port === 'string' ? spec.port : spec.port[i % spec.port.length], path: spec.path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(spec.headers?.(body) ?? {}) } },
         (res) => {
           res.resume();
           res.on('end', () => {
