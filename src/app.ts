@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { Config } from './config.js';
 import type { Logger } from './common/logger.js';
 import { ChannelRouter } from './core/channels.js';
-import { Inbox, inboxCollection, inboxDoneCollection } from './core/inbox.js';
+import { Inbox, inboxCollection, inboxDoneCollection, type InboxStore } from './core/inbox.js';
 import { InboxWorker } from './core/inbox-worker.js';
 import { Advisor } from './core/pipeline.js';
 import type { Clock, Ports } from './core/ports.js';
@@ -27,6 +27,7 @@ import { fileLinks } from './channels/files/files.js';
 import { guideTerms } from './knowledge/guide-index.js';
 import type { CollectionSpec } from './store/collections.js';
 import { LowdbStore } from './store/lowdb-store.js';
+import { PgInbox } from './jobs/pg-inbox.js';
 import { PgStore } from './store/pg-store.js';
 import type { Store } from './store/store.js';
 
@@ -48,7 +49,7 @@ export interface AdvisorApp {
   /** The web chat's outbox (messages sent outside a turn; the web chat itself may be off). */
   web: WebMessenger;
   /** Deliveries channels acknowledged, and the worker that runs their turns. */
-  inbox: Inbox;
+  inbox: InboxStore;
   worker: InboxWorker;
   matcher: Matcher;
   knowledge: Knowledge;
@@ -103,8 +104,8 @@ export async function createAdvisorApp(config: Config, logger: Logger, options: 
   const web = new WebMessenger(store, clock);
   channels.register({ channel: 'web', messenger: web, directory: web });
   const advisor = new Advisor(registry, ports, { defaultLang: config.DEFAULT_LOCALE, dialogIdleHours: config.DIALOG_IDLE_HOURS });
-  // A store other processes may use too (PostgreSQL): turns are leased and ordered per conversation across instances.
-  const inbox = new Inbox(store, { clock, shared: store.exclusive === false, leaseMs: config.INBOX_LEASE_MS });
+  // On PostgreSQL the inbox has tables of its own, shared by every instance: leased turns, ordered per conversation.
+  const inbox: InboxStore = store instanceof PgStore ? new PgInbox(store.pool, { clock, leaseMs: config.INBOX_LEASE_MS }) : new Inbox(store, { clock });
   const worker = new InboxWorker(inbox, advisor, { logger, takeoverMs: Math.min(10_000, config.INBOX_LEASE_MS) });
   return {
     advisor,

@@ -7,7 +7,7 @@
 import type { Logger } from '../common/logger.js';
 import type { JsonValue } from '../store/store.js';
 import type { InboundEvent } from './event.js';
-import { DeliveringOutput, type Accepted, type Inbox } from './inbox.js';
+import { DeliveringOutput, type Accepted, type InboxStore } from './inbox.js';
 import type { Message, TurnOutput } from './message.js';
 import { coreMessages } from './messages.js';
 import { localeLang } from './i18n.js';
@@ -68,7 +68,7 @@ export class InboxWorker {
   private takeover: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly inbox: Inbox,
+    private readonly inbox: InboxStore,
     private readonly advisor: TurnHandler,
     options: InboxWorkerOptions,
   ) {

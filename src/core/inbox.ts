@@ -9,7 +9,6 @@
  * The record holds the channel's own target (where to reply: a response_url, a trigger id) as opaque JSON, so the
  * core stays platform-neutral. Keys are channel-prefixed delivery ids ("slack:Ev123", "slack:trigger:…").
  */
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { defineCollection } from '../store/collections.js';
 import type { JsonValue, Store } from '../store/store.js';
@@ -34,23 +33,11 @@ const PendingItem = z.object({
   /** Failure notices already sent ("retrying", "given up"), so each is sent once. */
   notices: z.array(z.string()).default([]),
   lastError: z.string().optional(),
-  /** Shared stores: the instance running (or about to run) the turn, until when (ms); another may take it after. */
+  /** Several instances (PgInbox): which instance holds the turn, until when (ms); another may take it after. */
   lease: z.object({ owner: z.string(), until: z.number() }).optional(),
 });
-/**
- * Shared stores: the pending deliveries of one order key (a user's conversation), in arrival order, kept beside the
- * items in the same collection (key `~lane:<order>`), so that an instance runs a turn only when no earlier one of that
- * conversation is pending on any instance.
- */
-const LaneRecord = z.object({ lane: z.literal(true), pending: z.array(z.object({ seq: z.number(), key: z.string() })) });
-type LaneRecord = z.infer<typeof LaneRecord>;
-const laneKey = (order: string): string => `~lane:${order}`;
-const parseLane = (raw: JsonValue | undefined): LaneRecord => {
-  const parsed = LaneRecord.safeParse(raw);
-  return parsed.success ? parsed.data : { lane: true, pending: [] };
-};
 /** What stays of a finished delivery: enough to drop a redelivery, nothing of what the user wrote. */
-const FinishedItem = z.object({ status: z.enum(['done', 'dead']), channel: z.string(), acceptedAt: z.string(), attempts: z.number().int(), lastError: z.string().optional() });
+export const FinishedItem = z.object({ status: z.enum(['done', 'dead']), channel: z.string(), acceptedAt: z.string(), attempts: z.number().int(), lastError: z.string().optional() });
 export type PendingItem = z.infer<typeof PendingItem>;
 
 /**
@@ -63,20 +50,34 @@ export const inboxCollection = defineCollection('inbox', PendingItem, { split: '
 /** Finished deliveries, remembered against redeliveries for an hour: many tiny records, appended without fsync. */
 export const inboxDoneCollection = defineCollection('inbox_done', FinishedItem, { split: 'log' });
 
+/**
+ * The inbox as the channels and the worker use it: this file's Inbox on any Store (one process: the embedded store's
+ * lock proves it), or PgInbox on PostgreSQL's own tables (several instances: leases, takeover, order across them).
+ */
+export interface InboxStore {
+  /** Several instances share it: turns are leased, and ordered per conversation across instances. */
+  readonly shared: boolean;
+  accept(input: { key: string; channel: string; order: string; event: InboundEvent; target: object }): Promise<Accepted | undefined>;
+  pending(key: string): Promise<PendingItem | undefined>;
+  allPending(): Promise<(Accepted & { item: PendingItem })[]>;
+  delivered(key: string, index: string, ref: MessageRef | undefined): Promise<void>;
+  startAttempt(key: string, firstRun: boolean): Promise<{ item: PendingItem; written: Promise<unknown> } | undefined>;
+  noticeSent(key: string, notice: string): Promise<void>;
+  noteFailure(key: string, error: string): Promise<void>;
+  finish(key: string, status: 'done' | 'dead'): Promise<void>;
+  finished(key: string): Promise<z.infer<typeof FinishedItem> | undefined>;
+  /** True when the turn may run now: no earlier delivery of its conversation is pending (on any instance). */
+  mayRun(order: string, key: string, seq: number): Promise<boolean>;
+  /** True when another instance holds the item now. */
+  heldElsewhere(item: PendingItem): boolean;
+}
+
 export interface InboxOptions {
   clock: () => Date;
   /** How long a finished delivery is remembered against redeliveries (Slack retries within about five minutes). */
   rememberMs?: number;
   /** How long a dead letter is kept for the operators (without the user's text). */
   deadLetterMs?: number;
-  /**
-   * Several instances share the store (PostgreSQL): a turn is leased to the instance that runs it (another takes it
-   * over once the lease ends: its instance died), and turns of one conversation run in arrival order across
-   * instances. Off for the embedded store, whose lock proves that one process uses it.
-   */
-  shared?: boolean;
-  /** How long a lease lasts (default 2 minutes; a turn takes well under a second). */
-  leaseMs?: number;
 }
 
 export interface Accepted {
@@ -87,14 +88,13 @@ export interface Accepted {
   fresh?: boolean;
 }
 
-export class Inbox {
+export class Inbox implements InboxStore {
+  /** One process: its own turns only, ordered in memory by the worker. */
+  readonly shared = false;
+
   private lastSeq = 0;
   private readonly rememberMs: number;
   private readonly deadLetterMs: number;
-  private readonly leaseMs: number;
-  /** This instance, as lease owner. */
-  readonly owner = randomUUID();
-  readonly shared: boolean;
 
   constructor(
     private readonly store: Store,
@@ -102,13 +102,6 @@ export class Inbox {
   ) {
     this.rememberMs = options.rememberMs ?? 3600_000;
     this.deadLetterMs = options.deadLetterMs ?? 7 * 24 * 3600_000;
-    this.leaseMs = options.leaseMs ?? 120_000;
-    this.shared = options.shared ?? false;
-  }
-
-  /** True when another instance holds a live lease on the item. */
-  heldElsewhere(item: Pick<PendingItem, 'lease'>, now = this.options.clock().getTime()): boolean {
-    return item.lease !== undefined && item.lease.owner !== this.owner && item.lease.until > now;
   }
 
   /** Monotonic within the process and, being time-based, across restarts: recovery runs turns in arrival order. */
@@ -140,19 +133,7 @@ export class Inbox {
     // Finished already (read from memory; a finish moves the key there before it leaves the pending collection).
     if (await inboxDoneCollection.get(this.store, input.key)) return undefined;
     // No expiry while pending: an accepted delivery waits for a restart however long the server is down.
-    if (!this.shared) {
-      const fresh = await inboxCollection.putIfAbsent(this.store, input.key, item, { sync: true });
-      return fresh ? { key: input.key, order: input.order, seq, fresh: true } : undefined;
-    }
-    // Shared: leased to this instance from the start, and entered in its conversation's lane in the same write.
-    let fresh = false;
-    const leased: PendingItem = { ...item, lease: { owner: this.owner, until: now.getTime() + this.leaseMs } };
-    await this.store.updateMany([{ collection: inboxCollection.name, key: input.key }, { collection: inboxCollection.name, key: laneKey(input.order) }], ([current, lane]) => {
-      if (current !== undefined) return [current, lane];
-      fresh = true;
-      const l = parseLane(lane);
-      return [inboxCollection.json(leased), { lane: true, pending: [...l.pending, { seq, key: input.key }] }];
-    });
+    const fresh = await inboxCollection.putIfAbsent(this.store, input.key, item, { sync: true });
     return fresh ? { key: input.key, order: input.order, seq, fresh: true } : undefined;
   }
 
@@ -191,7 +172,6 @@ export class Inbox {
    */
   async startAttempt(key: string, firstRun: boolean): Promise<{ item: PendingItem; written: Promise<unknown> } | undefined> {
     if (await inboxDoneCollection.get(this.store, key)) return undefined;
-    if (this.shared) return this.claim(key, firstRun);
     const current = await inboxCollection.get(this.store, key);
     if (!current) return undefined;
     if (firstRun && current.attempts === 1) return { item: current, written: Promise.resolve() };
@@ -199,41 +179,13 @@ export class Inbox {
     return { item: { ...current, attempts: current.attempts + 1 }, written };
   }
 
-  /**
-   * Shared stores: leases the item to this instance for its attempt (counted in the same write), unless another
-   * instance holds a live lease (it runs the turn: undefined).
-   */
-  private async claim(key: string, firstRun: boolean): Promise<{ item: PendingItem; written: Promise<unknown> } | undefined> {
-    const now = this.options.clock().getTime();
-    let claimed: PendingItem | undefined;
-    await inboxCollection.update(this.store, key, (r) => {
-      if (!r || this.heldElsewhere(r, now)) return r;
-      const first = firstRun && r.attempts === 1 && r.lease?.owner === this.owner;
-      claimed = { ...r, attempts: first ? r.attempts : r.attempts + 1, lease: { owner: this.owner, until: now + this.leaseMs } };
-      return claimed;
-    });
-    return claimed ? { item: claimed, written: Promise.resolve() } : undefined;
-  }
-
-  /**
-   * Shared stores: true when the turn `key` of `order` may run now, i.e. no earlier delivery of that conversation is
-   * still pending (on any instance). Entries of deliveries that are finished or gone are dropped from the lane.
-   */
-  async mayRun(order: string, key: string, seq: number): Promise<boolean> {
-    if (!this.shared) return true;
-    const lane = parseLane(await this.store.get(inboxCollection.name, laneKey(order)));
-    const earlier = lane.pending.filter((p) => p.seq < seq && p.key !== key);
-    for (const p of earlier) if (await this.pending(p.key)) return false;
-    if (earlier.length) await this.leaveLane(order, earlier.map((p) => p.key));
+  /** One process: the worker's lanes keep each conversation's order. */
+  async mayRun(): Promise<boolean> {
     return true;
   }
 
-  private async leaveLane(order: string, keys: readonly string[]): Promise<void> {
-    await this.store.update(inboxCollection.name, laneKey(order), (raw) => {
-      const l = parseLane(raw);
-      const pending = l.pending.filter((p) => !keys.includes(p.key));
-      return pending.length ? { lane: true, pending } : undefined;
-    });
+  heldElsewhere(): boolean {
+    return false;
   }
 
   /** Records that a failure notice went out, so a re-run does not send it again. */
@@ -263,7 +215,6 @@ export class Inbox {
         { expiresAt: new Date(now + (status === 'dead' ? this.deadLetterMs : this.rememberMs)) },
       ),
       inboxCollection.delete(this.store, key),
-      ...(this.shared ? [this.leaveLane(r.order, [key])] : []),
     ]);
   }
 
@@ -286,7 +237,7 @@ export class DeliveringOutput implements TurnOutput {
   private index = 0;
 
   constructor(
-    private readonly inbox: Inbox,
+    private readonly inbox: Pick<InboxStore, 'delivered'>,
     private readonly key: string,
     private readonly item: Pick<PendingItem, 'delivered' | 'attempts' | 'acceptedAt'>,
     private readonly inner: TurnOutput,

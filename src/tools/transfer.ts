@@ -2,7 +2,8 @@
  * `advisor export` and `advisor import`: all data between stores as JSON lines, e.g. from the embedded lowdb files
  * to PostgreSQL when a deployment outgrows one process, or back. The first line names the format; then one line per
  * record of every collection the advisor declares (with its expiry, when it has one) and one per pending job (as the
- * spec that schedules it again: a lease or a retry count does not travel). The export holds the generated secrets
+ * spec that schedules it again: a lease or a retry count does not travel); not the inbox of deliveries in flight (stop
+ * the servers first: they finish their turns). The export holds the generated secrets
  * (the web chat's cookie key, the anonymous voters' key) so that cookies and anonymous votes stay valid: keep the
  * file as safe as the database. Import writes every line or, on a bad line, names it and writes nothing.
  */
@@ -14,6 +15,11 @@ import { COLLECTION_NAME } from '../store/collections.js';
 import { listAll, type JsonValue, type Store } from '../store/store.js';
 
 export const EXPORT_FORMAT = 'sme-advisor-export';
+/**
+ * Deliveries in flight are not data to move: a stopped server's inbox is empty once it has drained (on PostgreSQL
+ * the inbox has tables of its own), and a delivery id remembered against redeliveries means nothing elsewhere.
+ */
+const NOT_EXPORTED = new Set(['inbox', 'inbox_done']);
 
 const Header = z.strictObject({ format: z.literal(EXPORT_FORMAT), version: z.literal(1), exportedAt: z.iso.datetime() });
 const RecordLine = z.strictObject({
@@ -42,7 +48,7 @@ function canonical(value: JsonValue): JsonValue {
 export async function exportData(app: TransferApp, write: (line: string) => void, now = new Date()): Promise<{ records: number; jobs: number }> {
   write(JSON.stringify({ format: EXPORT_FORMAT, version: 1, exportedAt: now.toISOString() }));
   let records = 0;
-  const names = [...new Set(app.collections.map((c) => c.name))].sort();
+  const names = [...new Set(app.collections.map((c) => c.name))].filter((n) => !NOT_EXPORTED.has(n)).sort();
   for (const collection of names) {
     for await (const r of listAll(app.store, collection, '')) {
       write(JSON.stringify({ collection, key: r.key, value: canonical(r.value), ...(r.expiresAt ? { expiresAt: r.expiresAt.toISOString() } : {}) }));

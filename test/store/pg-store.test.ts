@@ -9,6 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate, migrationStatus } from '../../src/store/pg-migrations.js';
 import { PgStore } from '../../src/store/pg-store.js';
+import { PgInbox } from '../../src/jobs/pg-inbox.js';
 import { PgScheduler } from '../../src/jobs/pg-scheduler.js';
 import { StoreScheduler } from '../../src/jobs/store-scheduler.js';
 import { schedulerContract } from '../jobs/contract.js';
@@ -113,9 +114,9 @@ describe('PostgreSQL migrations', () => {
       const stores = await Promise.all(Array.from({ length: 4 }, () => PgStore.open(u.toString())));
       const pool = new pg.Pool({ connectionString: u.toString() });
       const status = await migrationStatus(pool);
-      expect(status.map((s) => s.id)).toEqual([1, 2]);
+      expect(status.map((s) => s.id)).toEqual([1, 2, 3]);
       expect(status.every((s) => s.appliedAt instanceof Date)).toBe(true);
-      expect((await pool.query('SELECT count(*)::int AS n FROM schema_migrations')).rows[0].n).toBe(2);
+      expect((await pool.query('SELECT count(*)::int AS n FROM schema_migrations')).rows[0].n).toBe(3);
       await pool.end();
       await Promise.all(stores.map((s) => s.close()));
     } finally {
@@ -124,7 +125,7 @@ describe('PostgreSQL migrations', () => {
     }
   });
 
-  it('moves the jobs of the records-based scheduler into the jobs table', async () => {
+  it('moves the jobs and the inbox of the records-based store into their tables', async () => {
     const fresh = `${database}_j`;
     const admin = new pg.Client({ connectionString: ADMIN });
     await admin.connect();
@@ -135,7 +136,16 @@ describe('PostgreSQL migrations', () => {
       await migrate(pool, all.slice(0, 1));
       const job = { name: 'polls.close', key: 'polls.close:abcdef', runAt: 1_800_000_000_000, payload: { poll: 'abcdef' }, attempts: 1, scheduleId: 's1', lastError: 'boom' };
       await pool.query("INSERT INTO records (collection, sort_key, key, value) VALUES ('jobs', $1, $2, $3)", [Buffer.from(job.key, 'utf16le').swap16(), job.key, JSON.stringify(job)]);
-      expect(await migrate(pool, all)).toEqual([2]);
+      const item = { channel: 'slack', order: 'slack:T1:U1:D1:-', seq: 1, acceptedAt: '2026-12-01T09:00:00.000Z', event: { channel: 'slack', user: 'U1', conversation: 'D1', text: 'hi' }, target: { channel: 'D1' }, attempts: 1, delivered: {}, notices: [] };
+      const put = (collection: string, key: string, value: unknown, expires: number | null) =>
+        pool.query('INSERT INTO records (collection, sort_key, key, value, expires_at) VALUES ($1, $2, $3, $4, $5)', [collection, Buffer.from(key, 'utf16le').swap16(), key, JSON.stringify(value), expires]);
+      await put('inbox', 'slack:Ev1', item, null);
+      await put('inbox_done', 'slack:Ev0', { status: 'done', channel: 'slack', acceptedAt: item.acceptedAt, attempts: 1 }, 1_900_000_000_000);
+      expect(await migrate(pool, all)).toEqual([2, 3]);
+      // The records-based inbox moved too: the pending delivery and the remembered finished one.
+      const inbox = new PgInbox(pool, { clock: () => new Date('2026-12-01T10:00:00Z') });
+      expect(await inbox.pending('slack:Ev1')).toMatchObject({ order: item.order, event: item.event, attempts: 1 });
+      expect(await inbox.finished('slack:Ev0')).toMatchObject({ status: 'done' });
       const s = new PgScheduler(pool);
       expect(await s.pending()).toEqual([{ name: 'polls.close', key: 'polls.close:abcdef', runAt: new Date(1_800_000_000_000), attempts: 1 }]);
       expect((await pool.query("SELECT count(*)::int AS n FROM records WHERE collection = 'jobs'")).rows[0].n).toBe(0);
@@ -155,8 +165,8 @@ describe('PostgreSQL migrations', () => {
     const u = Object.assign(new URL(ADMIN), { pathname: `/${fresh}` }).toString();
     const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['dist/cli.js', ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: u, LOG_LEVEL: 'warn' } });
     try {
-      expect((await cli('db', 'status')).stdout).toBe('001_records\tpending\n002_jobs\tpending\n');
-      expect((await cli('db', 'migrate')).stdout).toBe('applied: 001_records, 002_jobs\n');
+      expect((await cli('db', 'status')).stdout).toBe('001_records\tpending\n002_jobs\tpending\n003_inbox\tpending\n');
+      expect((await cli('db', 'migrate')).stdout).toBe('applied: 001_records, 002_jobs, 003_inbox\n');
       expect((await cli('db', 'migrate')).stdout).toBe('the schema is up to date\n');
       expect((await cli('db', 'status')).stdout).toMatch(/^001_records\tapplied \d{4}-\d{2}-\d{2}T/);
       const bad = await promisify(execFile)(process.execPath, ['dist/cli.js', 'db', 'status'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' } }).catch((e: { code: number; stderr: string }) => e);

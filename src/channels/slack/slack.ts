@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Logger } from '../../common/logger.js';
 import type { ChannelRouter } from '../../core/channels.js';
 import type { InboundEvent } from '../../core/event.js';
-import type { Inbox } from '../../core/inbox.js';
+import type { InboxStore } from '../../core/inbox.js';
 import type { InboxWorker } from '../../core/inbox-worker.js';
 import type { Advisor } from '../../core/pipeline.js';
 import { recordKey, type Store } from '../../store/store.js';
@@ -153,7 +153,7 @@ export interface SlackChannelDeps {
   advisor: Advisor;
   store: Store;
   channels: ChannelRouter;
-  inbox: Inbox;
+  inbox: InboxStore;
   worker: InboxWorker;
   logger: Logger;
 }

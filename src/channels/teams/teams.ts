@@ -21,7 +21,7 @@ import type { Logger } from '../../common/logger.js';
 import type { ChannelRouter } from '../../core/channels.js';
 import { MAX_TEXT_LENGTH, type InboundEvent } from '../../core/event.js';
 import { localeLang } from '../../core/i18n.js';
-import type { Inbox } from '../../core/inbox.js';
+import type { InboxStore } from '../../core/inbox.js';
 import type { InboxWorker } from '../../core/inbox-worker.js';
 import type { Advisor } from '../../core/pipeline.js';
 import { recordKey, type Store } from '../../store/store.js';
@@ -44,7 +44,7 @@ export interface TeamsChannelDeps {
   advisor: Advisor;
   store: Store;
   channels: ChannelRouter;
-  inbox: Inbox;
+  inbox: InboxStore;
   worker: InboxWorker;
   files?: FileLinks;
   logger: Logger;

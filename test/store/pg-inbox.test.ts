@@ -1,15 +1,22 @@
 /**
- * The inbox on a store several instances share (as on PostgreSQL): two inboxes and workers on one store stand for
- * two instances. A conversation's turns run in arrival order across them, a redelivery to the other instance does
- * not run a turn twice, and a turn whose instance died is taken over after its lease.
+ * The inbox on PostgreSQL's own tables, as several instances share it: two PgInboxes and workers on one database
+ * (its own, created and dropped here) stand for two instances. A conversation's turns run in arrival order across
+ * them, a redelivery to the other instance does not run a turn twice, a turn whose instance died is taken over after
+ * its lease, and finished deliveries are remembered against redeliveries.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/common/logger.js';
 import type { InboundEvent } from '../../src/core/event.js';
-import { Inbox, inboxCollection, inboxDoneCollection } from '../../src/core/inbox.js';
 import { InboxWorker, type TurnHandler } from '../../src/core/inbox-worker.js';
 import type { MessageRef, TurnOutput } from '../../src/core/message.js';
-import { LowdbStore } from '../../src/store/lowdb-store.js';
+import { PgInbox } from '../../src/jobs/pg-inbox.js';
+import { PgStore } from '../../src/store/pg-store.js';
+
+const ADMIN = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const database = `advisor_inbox_${crypto.randomBytes(5).toString('hex')}`;
+const url = Object.assign(new URL(ADMIN), { pathname: `/${database}` }).toString();
 
 const logger = createLogger('silent');
 const event = (text: string): InboundEvent => ({ channel: 'cli', user: 'ann', conversation: 'dm:ann', text });
@@ -18,22 +25,37 @@ const output: TurnOutput = {
   replaceSource: async () => undefined,
 };
 
-describe('inbox shared by several instances', () => {
+describe('the inbox on PostgreSQL, shared by several instances', () => {
   const stops: (() => Promise<unknown>)[] = [];
+  let store: PgStore;
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: ADMIN });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    store = await PgStore.open(url);
+  });
+  afterAll(async () => {
+    await store.close();
+    const admin = new pg.Client({ connectionString: ADMIN });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  });
   afterEach(async () => {
     for (const s of stops.splice(0)) await s();
+    await store.pool.query('TRUNCATE inbox, inbox_done');
   });
 
   function instances(clock: () => Date, handler: (name: string) => TurnHandler) {
-    const store = LowdbStore.memory({ collections: [inboxCollection, inboxDoneCollection], clock });
     const make = (name: string) => {
-      const inbox = new Inbox(store, { clock, shared: true, leaseMs: 60_000 });
+      const inbox = new PgInbox(store.pool, { clock, leaseMs: 60_000 });
       const worker = new InboxWorker(inbox, handler(name), { logger, orderWaitMs: 10, takeoverMs: 3_600_000 });
       worker.register('cli', { output: async () => output });
       stops.push(() => worker.stop(1000));
       return { inbox, worker };
     };
-    return { store, a: make('a'), b: make('b') };
+    return { a: make('a'), b: make('b') };
   }
 
   it('runs a conversation’s turns in arrival order across instances, and a redelivery once', async () => {
@@ -63,6 +85,9 @@ describe('inbox shared by several instances', () => {
     await b.worker.idle();
     expect(log).toEqual(['a starts first', 'a ends first', 'b starts second', 'b ends second']);
     expect(await a.inbox.finished('cli:2')).toMatchObject({ status: 'done' });
+    // Finished: a late redelivery to either instance is dropped.
+    expect(await b.inbox.accept({ key: 'cli:2', channel: 'cli', order: 'ann', event: event('second'), target: {} })).toBeUndefined();
+    expect(await b.inbox.pending('cli:2')).toBeUndefined();
   });
 
   it('takes over a turn whose instance died, once its lease has ended', async () => {
