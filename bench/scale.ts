@@ -114,7 +114,8 @@ async function runSetup(setup: Setup, fake: Awaited<ReturnType<typeof forkFakeSl
     const tag = `${setup.name.replace(/\W/g, '')}${r + 1}x`;
     const cpuBefore = { advisor: cpuOf(pids), pg: setup.pg ? cpuOf(postgresPids()) : 0 };
     const started = performance.now();
-    const x = await events(r < 0 ? 300 : EVENTS, tag);
+    // The warm-up gives every instance the same 300 events (JIT, caches, keep-alive sockets).
+    const x = await events(r < 0 ? 300 * setup.instances : EVENTS, tag);
     const lastPost = await drain();
     const cpuAfter = { advisor: cpuOf(pids), pg: setup.pg ? cpuOf(postgresPids()) : 0 };
     if (x.failures) throw new Error(`${setup.name}: ${x.failures} event requests failed`);
@@ -139,7 +140,7 @@ async function runSetup(setup: Setup, fake: Awaited<ReturnType<typeof forkFakeSl
     while (!(await fake.ask<PollState>('poll')).updated.includes(`${votes} members have voted`)) await new Promise((res) => setTimeout(res, 20));
     const voteSeconds = (performance.now() - voteStart) / 1000;
     await drain();
-    const n = r < 0 ? 300 : EVENTS;
+    const n = r < 0 ? 300 * setup.instances : EVENTS;
     if (r >= 0) {
       rounds.push({
         rps: x.latencies.length / x.seconds,
