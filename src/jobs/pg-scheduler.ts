@@ -14,6 +14,7 @@ import type pg from 'pg';
 import type { JobSpec } from '../core/ports.js';
 import type { JsonValue } from '../store/store.js';
 import { inTransaction } from '../store/pg-transaction.js';
+import { PollLoop } from './poll-loop.js';
 import { defaultBackoffMs, type DeadJob, type JobScheduler, type PendingJob, type RunJob, type StoreSchedulerOptions } from './store-scheduler.js';
 
 type JobRow = { key: string; name: string; run_at: string; payload: JsonValue; attempts: number; schedule_id: string; lease_id: string | null; lease_until: string | null };
@@ -37,9 +38,7 @@ export class PgScheduler implements JobScheduler {
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
   private readonly backoffMs: (attempt: number) => number;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
-  private stopped = true;
+  private readonly loop = new PollLoop();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -127,22 +126,10 @@ export class PgScheduler implements JobScheduler {
 
   /** Polls every `intervalMs` (one indexed query) until stop(); store errors go to `onError`, the loop goes on. */
   start(run: RunJob, options: { intervalMs?: number; onError?: (error: unknown) => void } = {}): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    const intervalMs = options.intervalMs ?? 1000;
-    const tick = (): void => {
-      this.running = this.runDue(this.clock(), run)
-        .catch((error: unknown) => options.onError?.(error))
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, intervalMs).unref();
-        });
-    };
-    tick();
+    this.loop.start(() => this.runDue(this.clock(), run), options.intervalMs ?? 1000, options.onError);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

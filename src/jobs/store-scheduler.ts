@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { JobSpec, Scheduler } from '../core/ports.js';
+import { PollLoop } from './poll-loop.js';
 import type { CollectionSpec } from '../store/collections.js';
 import { listAll, recordKey, type JsonValue, type Store } from '../store/store.js';
 
@@ -111,9 +112,7 @@ export class StoreScheduler implements JobScheduler {
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
   private readonly backoffMs: (attempt: number) => number;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
-  private stopped = true;
+  private readonly loop = new PollLoop();
   /** The earliest time (ms) at which a job may be due, as far as this instance knows; 0: unknown, look. */
   private nextDue = 0;
   /** When the last runDue scanned the jobs (ms, by the time it was given). */
@@ -225,28 +224,21 @@ export class StoreScheduler implements JobScheduler {
    * scan, its own schedule() calls and retries), and rescans at least every `rescanMs` for jobs others added.
    */
   start(run: RunJob, options: { intervalMs?: number; rescanMs?: number; onError?: (error: unknown) => void } = {}): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    const intervalMs = options.intervalMs ?? 1000;
     const rescanMs = options.rescanMs ?? 60_000;
-    const tick = (): void => {
-      const now = this.clock();
-      const idle = now.getTime() < this.nextDue && now.getTime() - this.lastScan < rescanMs;
-      this.running = (idle ? Promise.resolve(0) : this.runDue(now, run))
-        .catch((error: unknown) => options.onError?.(error))
-        .finally(() => {
-          // Unref'd: a pending poll must not keep a finished process alive.
-          if (!this.stopped) this.timer = setTimeout(tick, intervalMs).unref();
-        });
-    };
-    tick();
+    this.loop.start(
+      () => {
+        const now = this.clock();
+        const idle = now.getTime() < this.nextDue && now.getTime() - this.lastScan < rescanMs;
+        return idle ? Promise.resolve(0) : this.runDue(now, run);
+      },
+      options.intervalMs ?? 1000,
+      options.onError,
+    );
   }
 
   /** Stops polling; resolves once the batch in progress has finished. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Valid job records, soonest first; a record that is not a job is moved to jobs_dead so it cannot block. */

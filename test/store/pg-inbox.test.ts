@@ -4,8 +4,6 @@
  * them, a redelivery to the other instance does not run a turn twice, a turn whose instance died is taken over after
  * its lease, and finished deliveries are remembered against redeliveries.
  */
-import crypto from 'node:crypto';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/common/logger.js';
 import type { InboundEvent } from '../../src/core/event.js';
@@ -13,10 +11,7 @@ import { InboxWorker, type TurnHandler } from '../../src/core/inbox-worker.js';
 import type { MessageRef, TurnOutput } from '../../src/core/message.js';
 import { PgInbox } from '../../src/jobs/pg-inbox.js';
 import { PgStore } from '../../src/store/pg-store.js';
-
-const ADMIN = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const database = `advisor_inbox_${crypto.randomBytes(5).toString('hex')}`;
-const url = Object.assign(new URL(ADMIN), { pathname: `/${database}` }).toString();
+import { createDatabase, type TestDatabase } from '../helpers/pg.js';
 
 const logger = createLogger('silent');
 const event = (text: string): InboundEvent => ({ channel: 'cli', user: 'ann', conversation: 'dm:ann', text });
@@ -28,19 +23,14 @@ const output: TurnOutput = {
 describe('the inbox on PostgreSQL, shared by several instances', () => {
   const stops: (() => Promise<unknown>)[] = [];
   let store: PgStore;
+  let db: TestDatabase;
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: ADMIN });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    store = await PgStore.open(url);
+    db = await createDatabase('advisor_inbox');
+    store = await PgStore.open(db.url);
   });
   afterAll(async () => {
     await store.close();
-    const admin = new pg.Client({ connectionString: ADMIN });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await db.drop();
   });
   afterEach(async () => {
     for (const s of stops.splice(0)) await s();

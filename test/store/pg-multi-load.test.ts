@@ -5,17 +5,14 @@
  * counted once; then one instance is SIGKILLed mid-load and nothing it acknowledged is lost: the other takes its
  * turns over after their lease.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlackApi, blockActionsPayload, eventEnvelope, slackSignature, type SlackCall } from '../helpers/fake-slack.js';
+import { createDatabase, type TestDatabase } from '../helpers/pg.js';
 import { startServer, type StartedServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const ADMIN = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const database = `advisor_multi_${crypto.randomBytes(5).toString('hex')}`;
 const SECRET = 'multi-instance-secret';
 type Block = { type: string; text?: { text: string }; elements?: { action_id?: string; value?: string; text?: { text: string } }[] };
 
@@ -24,14 +21,12 @@ describe('two instances on one PostgreSQL database', () => {
   const { dir, cleanup } = tempDir();
   let a: StartedServer;
   let b: StartedServer;
+  let db: TestDatabase;
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: ADMIN });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
+    db = await createDatabase('advisor_multi');
     await fake.start();
     const env = {
-      DATABASE_URL: Object.assign(new URL(ADMIN), { pathname: `/${database}` }).toString(),
+      DATABASE_URL: db.url,
       DATA_DIR: path.join(dir, 'unused'),
       SLACK_BOT_TOKEN: 'xoxb-multi',
       SLACK_SIGNING_SECRET: SECRET,
@@ -48,10 +43,7 @@ describe('two instances on one PostgreSQL database', () => {
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await fake.stop();
-    const admin = new pg.Client({ connectionString: ADMIN });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await db?.drop();
     cleanup();
   });
 

@@ -11,7 +11,7 @@ import { loadMigrations, migrate, migrationStatus } from '../../src/store/pg-mig
 import { PgStore } from '../../src/store/pg-store.js';
 import { PgInbox } from '../../src/jobs/pg-inbox.js';
 import { PgScheduler } from '../../src/jobs/pg-scheduler.js';
-import { StoreScheduler } from '../../src/jobs/store-scheduler.js';
+import { StoreScheduler, type StoreSchedulerOptions } from '../../src/jobs/store-scheduler.js';
 import { schedulerContract } from '../jobs/contract.js';
 import { ROOT } from '../helpers/tmp.js';
 import { storeContract, type StoreHarness } from './contract.js';
@@ -62,45 +62,28 @@ function harness(): () => Promise<StoreHarness> {
 
 storeContract('PgStore (PostgreSQL)', harness());
 
-schedulerContract('StoreScheduler on PgStore (PostgreSQL)', async (options) => {
-  let store = await PgStore.open(url);
-  const wipe = new pg.Client({ connectionString: url });
-  await wipe.connect();
-  await wipe.query('TRUNCATE records');
-  await wipe.end();
-  const scheduler = () => new StoreScheduler(store, options);
-  return {
-    scheduler: scheduler(),
-    store,
-    another: scheduler,
-    reopen: async () => {
-      await store.close();
-      store = await PgStore.open(url);
-      return scheduler();
-    },
-    dispose: () => store.close(),
+/** A scheduler contract harness on a wiped database; `make` builds the scheduler on the (re)opened store. */
+const schedulerHarness =
+  (make: (store: PgStore, options: StoreSchedulerOptions) => StoreScheduler | PgScheduler) =>
+  async (options: StoreSchedulerOptions) => {
+    let store = await PgStore.open(url);
+    await store.pool.query('TRUNCATE records, jobs, jobs_dead');
+    const scheduler = () => make(store, options);
+    return {
+      scheduler: scheduler(),
+      store,
+      another: scheduler,
+      reopen: async () => {
+        await store.close();
+        store = await PgStore.open(url);
+        return scheduler();
+      },
+      dispose: () => store.close(),
+    };
   };
-});
 
-schedulerContract('PgScheduler (PostgreSQL jobs table)', async (options) => {
-  let store = await PgStore.open(url);
-  const wipe = new pg.Client({ connectionString: url });
-  await wipe.connect();
-  await wipe.query('TRUNCATE records, jobs, jobs_dead');
-  await wipe.end();
-  const scheduler = () => new PgScheduler(store.pool, options);
-  return {
-    scheduler: scheduler(),
-    store,
-    another: scheduler,
-    reopen: async () => {
-      await store.close();
-      store = await PgStore.open(url);
-      return scheduler();
-    },
-    dispose: () => store.close(),
-  };
-});
+schedulerContract('StoreScheduler on PgStore (PostgreSQL)', schedulerHarness((store, options) => new StoreScheduler(store, options)));
+schedulerContract('PgScheduler (PostgreSQL jobs table)', schedulerHarness((store, options) => new PgScheduler(store.pool, options)));
 
 describe('PostgreSQL migrations', () => {
   it('applies each migration once, also when several instances open an empty database together', async () => {

@@ -4,18 +4,15 @@
  * written; `db vacuum` deletes expired records.
  */
 import { execFile } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonlChat } from '../helpers/jsonl.js';
+import { createDatabase, type TestDatabase } from '../helpers/pg.js';
 import { ROOT, tempDir } from '../helpers/tmp.js';
 
-const ADMIN = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const databases = [`advisor_x_${crypto.randomBytes(5).toString('hex')}`, `advisor_y_${crypto.randomBytes(5).toString('hex')}`];
-const urlOf = (db: string) => Object.assign(new URL(ADMIN), { pathname: `/${db}` }).toString();
 const run = promisify(execFile);
 const cli = (env: Record<string, string>, ...args: string[]) =>
   run(process.execPath, ['dist/cli.js', ...args], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', ...env }, maxBuffer: 64 * 1024 * 1024 });
@@ -24,17 +21,12 @@ const body = (file: string) => fs.readFileSync(file, 'utf8').trim().split('\n').
 
 describe('export and import between lowdb and PostgreSQL', () => {
   const { dir, cleanup } = tempDir();
+  let databases: TestDatabase[] = [];
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: ADMIN });
-    await admin.connect();
-    for (const db of databases) await admin.query(`CREATE DATABASE ${db}`);
-    await admin.end();
+    databases = [await createDatabase('advisor_x'), await createDatabase('advisor_y')];
   });
   afterAll(async () => {
-    const admin = new pg.Client({ connectionString: ADMIN });
-    await admin.connect();
-    for (const db of databases) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-    await admin.end();
+    for (const db of databases) await db.drop();
     cleanup();
   });
 
@@ -60,7 +52,7 @@ describe('export and import between lowdb and PostgreSQL', () => {
     expect(lines.filter((l) => l.startsWith('{"job"')).map((l) => (JSON.parse(l) as { job: { name: string } }).job.name)).toEqual(expect.arrayContaining(['polls.close', 'surveys.close', 'surveys.remind']));
 
     // lowdb → PostgreSQL → export: the same lines.
-    const pgEnv = { DATABASE_URL: urlOf(databases[0]!), DATA_DIR: path.join(dir, 'unused') };
+    const pgEnv = { DATABASE_URL: databases[0]!.url, DATA_DIR: path.join(dir, 'unused') };
     expect((await cli(pgEnv, 'import', first)).stderr).toMatch(/imported \d+ records and \d+ jobs/);
     const second = path.join(dir, 'second.jsonl');
     await cli(pgEnv, 'export', '--out', second);
@@ -76,7 +68,7 @@ describe('export and import between lowdb and PostgreSQL', () => {
   }, 90_000);
 
   it('names a bad line and writes nothing; db vacuum deletes expired records', async () => {
-    const env = { DATABASE_URL: urlOf(databases[1]!) };
+    const env = { DATABASE_URL: databases[1]!.url };
     const file = path.join(dir, 'bad.jsonl');
     const header = JSON.stringify({ format: 'sme-advisor-export', version: 1, exportedAt: new Date().toISOString() });
     fs.writeFileSync(file, [header, JSON.stringify({ collection: 'profiles', key: 'cli:-:x', value: {} }), JSON.stringify({ collection: 'nope', key: 'k', value: 1 })].join('\n'));
