@@ -15,7 +15,7 @@ import type { JobSpec } from '../core/ports.js';
 import type { JsonValue } from '../store/store.js';
 import { inTransaction } from '../store/pg-transaction.js';
 import { PollLoop } from './poll-loop.js';
-import { defaultBackoffMs, type DeadJob, type JobScheduler, type PendingJob, type RunJob, type StoreSchedulerOptions } from './store-scheduler.js';
+import { schedulerSettings, type DeadJob, type JobScheduler, type PendingJob, type RunJob, type StoreSchedulerOptions } from './store-scheduler.js';
 
 type JobRow = { key: string; name: string; run_at: string; payload: JsonValue; attempts: number; schedule_id: string; lease_id: string | null; lease_until: string | null };
 
@@ -44,10 +44,7 @@ export class PgScheduler implements JobScheduler {
     private readonly pool: pg.Pool,
     options: StoreSchedulerOptions = {},
   ) {
-    this.clock = options.clock ?? (() => new Date());
-    this.leaseMs = options.leaseMs ?? 60_000;
-    this.maxAttempts = options.maxAttempts ?? 5;
-    this.backoffMs = options.backoffMs ?? defaultBackoffMs;
+    ({ clock: this.clock, leaseMs: this.leaseMs, maxAttempts: this.maxAttempts, backoffMs: this.backoffMs } = schedulerSettings(options));
   }
 
   async schedule(spec: JobSpec): Promise<void> {

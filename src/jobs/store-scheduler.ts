@@ -91,6 +91,11 @@ export interface StoreSchedulerOptions {
   backoffMs?: (attempt: number) => number;
 }
 
+/** The options with their defaults, for both schedulers. */
+export function schedulerSettings(options: StoreSchedulerOptions): Required<StoreSchedulerOptions> {
+  return { clock: options.clock ?? (() => new Date()), leaseMs: options.leaseMs ?? 60_000, maxAttempts: options.maxAttempts ?? 5, backoffMs: options.backoffMs ?? defaultBackoffMs };
+}
+
 /** Exponential backoff from 1 s, capped at 1 h. */
 export function defaultBackoffMs(attempt: number): number {
   return Math.min(1000 * 2 ** Math.max(0, attempt - 1), 3_600_000);
@@ -122,10 +127,7 @@ export class StoreScheduler implements JobScheduler {
     private readonly store: Store,
     options: StoreSchedulerOptions = {},
   ) {
-    this.clock = options.clock ?? (() => new Date());
-    this.leaseMs = options.leaseMs ?? 60_000;
-    this.maxAttempts = options.maxAttempts ?? 5;
-    this.backoffMs = options.backoffMs ?? defaultBackoffMs;
+    ({ clock: this.clock, leaseMs: this.leaseMs, maxAttempts: this.maxAttempts, backoffMs: this.backoffMs } = schedulerSettings(options));
   }
 
   /**
