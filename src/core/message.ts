@@ -152,5 +152,22 @@ export function renderMoments(text: string, render: (at: Date, fallback: string)
   return text.replace(MOMENT, (_m, seconds: string, fallback: string) => render(new Date(Number(seconds) * 1000), fallback));
 }
 
-/** Text with each moment as its fallback (terminals, JSON clients, notifications). */
-export const momentsAsText = (text: string): string => renderMoments(text, (_at, fallback) => fallback);
+/**
+ * A member named inside message text, which a channel that can shows as a mention without a ping (Slack's `<@U…>`
+ * in a conversation the member is not in); other channels show `fallback`. Only ids the platforms use (letters,
+ * digits, `._:-`) make a mark; user text cannot forge one (quoteUserText replaces the brackets).
+ */
+export function userMark(user: string, fallback: string): string {
+  const clean = fallback.replace(/[⟦⟧|]/g, ' ');
+  return /^[A-Za-z0-9._:-]{1,100}$/.test(user) ? `⟦@${user}|${clean}⟧` : clean;
+}
+
+const USER_MARK = /⟦@([A-Za-z0-9._:-]{1,100})\|([^⟦⟧|]*)⟧/g;
+
+/** Text with each user mark replaced by what `render` makes of the user id and fallback. */
+export function renderUserMarks(text: string, render: (user: string, fallback: string) => string): string {
+  return text.replace(USER_MARK, (_m, user: string, fallback: string) => render(user, fallback));
+}
+
+/** Text with each moment and each user mark as its fallback (terminals, JSON clients, notifications). */
+export const momentsAsText = (text: string): string => renderUserMarks(renderMoments(text, (_at, fallback) => fallback), (_user, fallback) => fallback);

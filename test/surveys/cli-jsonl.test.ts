@@ -36,7 +36,7 @@ describe('a survey through chat --jsonl', () => {
 
     const opened = await chat.say('fac', 'survey open');
     expect(allText(opened)).toMatch(/invitations are going out to 5 members/);
-    for (const u of ['ann', 'bo', 'cy', 'dan', 'eve']) expect(to(opened, u)[0]?.text).toMatch(/Export readiness 2026[\s\S]*about \d+ minutes[\s\S]*anonymous/);
+    for (const u of ['ann', 'bo', 'cy', 'dan', 'eve']) expect(to(opened, u)[0]?.text).toMatch(/Export readiness 2026\*\*\nfac invites you[\s\S]*about \d+ minutes[\s\S]*anonymous/);
     const start = button(to(opened, 'ann'), 'surveys.start');
 
     // ann finishes.

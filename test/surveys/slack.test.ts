@@ -60,6 +60,8 @@ describe('surveys in Slack', () => {
     await command(FACILITATOR, 'CCLUSTER', 'survey open');
     await fake.waitFor(() => fake.of('conversations.members', since).length > 0);
     const invitation = await waitText('D-UANN', since, /invites you to a short survey/);
+    // Who runs it, named by Slack for the reader (a mention of a member not in this DM: no ping).
+    expect(text(invitation)).toMatch(/<@UFAC> invites you to a short survey/);
     await waitText('D-UBO', since, /invites you to a short survey/);
     // The facilitator runs it and is not invited.
     expect(toChannel('D-UFAC', since).some((c) => /invites you/.test(text(c)))).toBe(false);

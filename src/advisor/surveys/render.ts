@@ -6,7 +6,7 @@
 import { countryName } from '../../common/countries.js';
 import type { Lang } from '../../common/lang.js';
 import type { Button, Message } from '../../core/message.js';
-import { momentMark } from '../../core/message.js';
+import { momentMark, userMark } from '../../core/message.js';
 import { quoteUserText } from '../../core/text.js';
 import type { Knowledge } from '../../knowledge/dataset.js';
 import { tr } from '../../knowledge/localize.js';
@@ -135,10 +135,21 @@ export function answerReplies(survey: Survey, replies: readonly AnswerReply[], l
   });
 }
 
+/**
+ * Who runs the survey, as the channel can show it: Slack names the member (a mention, no ping: they are not in the
+ * participant's DM), the CLI's ids are names; elsewhere (a Teams or web id is no name) "your cluster's facilitator".
+ */
+function runBy(survey: Survey, lang: Lang): string {
+  const t = m(lang);
+  const f = survey.facilitator?.user;
+  if (!f) return t.aFacilitator;
+  return userMark(f.user, f.channel === 'cli' ? q(f.user, 60) : t.aFacilitator);
+}
+
 export function invitation(survey: Survey, lang: Lang, zone: string): Message {
   const t = m(lang);
   return {
-    text: t.invitation(q(survey.title, 120), t.aFacilitator, minutesToAnswer(survey.questions), deadline(survey, lang, zone)),
+    text: t.invitation(q(survey.title, 120), runBy(survey, lang), minutesToAnswer(survey.questions), deadline(survey, lang, zone)),
     buttons: [{ label: t.start, action: { id: 'surveys.start', value: survey.id }, style: 'primary' }],
   };
 }

@@ -8,7 +8,7 @@ import type {
 } from '@slack/types';
 import { z } from 'zod';
 import { MAX_TEXT_LENGTH } from '../../core/event.js';
-import { isTextType, momentsAsText, renderMoments, type Attachment, type Bar, type Field, type Input, type Message, type Option } from '../../core/message.js';
+import { isTextType, momentsAsText, renderMoments, renderUserMarks, type Attachment, type Bar, type Field, type Input, type Message, type Option } from '../../core/message.js';
 
 /** Block Kit's limits, from the reference page of each block and element. */
 export const LIMITS = {
@@ -36,7 +36,9 @@ export function escapeSlack(text: string): string {
 /** The core's light markdown (**bold**, _italic_, bullets) as Slack mrkdwn, escaped. */
 export function toMrkdwn(markdown: string): string {
   // A moment becomes Slack's date token, shown in each reader's time zone (the fallback where it cannot be).
-  return renderMoments(escapeSlack(markdown).replace(/\*\*(.+?)\*\*/g, '*$1*'), (at, fallback) => `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} {time}|${fallback}>`);
+  const moments = renderMoments(escapeSlack(markdown).replace(/\*\*(.+?)\*\*/g, '*$1*'), (at, fallback) => `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} {time}|${fallback}>`);
+  // Slack writes a user mention as the member's name for every reader.
+  return renderUserMarks(moments, (user) => `<@${user}>`);
 }
 
 /** Plain text for notifications and clients without blocks: markdown marks removed, escaped. */

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { MAX_ACTION_VALUE_LENGTH, MAX_TEXT_LENGTH } from '../../core/event.js';
 import type { ActionEvent } from '../../core/event.js';
-import { momentsAsText, renderMoments, type Bar, type Field, type Input, type Message } from '../../core/message.js';
+import { momentsAsText, renderMoments, renderUserMarks, type Bar, type Field, type Input, type Message } from '../../core/message.js';
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
@@ -50,7 +50,7 @@ export function toTeamsMarkdown(line: string): string {
 
 /** Moments as Adaptive Cards' DATE and TIME functions, which Teams shows in each reader's time zone (RFC 3339, no ms). */
 const teamsMoments = (text: string): string =>
-  renderMoments(text, (at) => {
+  renderMoments(renderUserMarks(text, (_user, fallback) => fallback), (at) => {
     const iso = at.toISOString().replace(/\.\d{3}Z$/, 'Z');
     return `{{DATE(${iso}, SHORT)}} {{TIME(${iso})}}`;
   });
