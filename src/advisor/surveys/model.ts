@@ -170,8 +170,6 @@ export type SurveyResponse = z.infer<typeof ResponseSchema>;
 
 /** Which survey is a facilitator's latest (commands without an id act on it). */
 const LatestSchema = z.object({ survey: z.string(), at: z.iso.datetime() });
-/** Which surveys a user was invited to (for `continue survey`, forget me and the start button). */
-const MembershipSchema = z.object({ survey: z.string(), at: z.iso.datetime() });
 
 export const surveys = defineCollection('surveys', SurveySchema, { split: 'hash', buckets: 16 });
 /** One entry per survey and member, in many small files: an invitation or a finish rewrites one small file. */
@@ -179,14 +177,12 @@ export const participants = defineCollection('survey_participants', ParticipantS
 /** One response per survey and participant, keyed by a keyed hash: an answer rewrites one small file. */
 export const responses = defineCollection('survey_responses', ResponseSchema, { split: 'hash', buckets: 256 });
 export const latestSurveys = defineCollection('survey_latest', LatestSchema, { split: 'hash', buckets: 16 });
-export const memberships = defineCollection('survey_memberships', MembershipSchema, { split: 'owner', segments: 3 });
 
 export const surveyKey = (id: string): string => recordKey(id);
 export const participantKey = (surveyId: string, userKey: string): string => ownedKey(recordKey(surveyId), userKey);
 export const participantsPrefix = (surveyId: string): string => ownerPrefix(recordKey(surveyId));
 export const responseKey = (surveyId: string, respondent: string): string => ownedKey(recordKey(surveyId), respondent);
 export const responsesPrefix = (surveyId: string): string => ownerPrefix(recordKey(surveyId));
-export const membershipKey = (userKey: string, surveyId: string): string => ownedKey(userKey, surveyId);
 
 /** The survey's jobs: sending the invitations, each reminder, a participant's deferred reminder, closing, the status. */
 export const SURVEY_JOBS = ['invite', 'remind', 'close', 'status'] as const;
@@ -202,7 +198,7 @@ export function questionsFor(survey: Pick<Survey, 'questions'>, known: SurveyRes
 }
 
 /** Roughly how long answering takes, in seconds, so that a template stays near ten minutes. */
-export function secondsToAnswer(questions: readonly Question[]): number {
+function secondsToAnswer(questions: readonly Question[]): number {
   const each: Record<QuestionKind, number> = { rating: 8, choice: 10, multi: 15, dots: 45, text: 60, profile: 8 };
   return questions.reduce((s, q) => s + (q.kind === 'text' && q.optional ? 30 : each[q.kind]), 0);
 }

@@ -49,7 +49,6 @@ export type SurveyResults = z.infer<typeof SurveyResultsSchema>;
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const mean = (xs: readonly number[]): number | null => (xs.length ? round2(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
-const labelOf = (q: Question, i: number, optionLabel: (q: Question, i: number) => Text3): Text3 => optionLabel(q, i);
 
 /** Groups of a profile field folded for k-anonymity: each value with at least K respondents; the rest as "other". */
 export function foldGroups(values: readonly (string | undefined)[]): { keep: Set<string>; otherSize: number } {
@@ -152,7 +151,7 @@ export function aggregate({ survey, responses, invited, optionLabel }: ResultsIn
     .filter((q) => !q.area && q.kind !== 'profile')
     .map((q) => {
       const as = answersOf(q.id);
-      const counts = (q.options ?? []).map((_, i) => ({ label: labelOf(q, i, optionLabel), count: 0 }));
+      const counts = (q.options ?? []).map((_, i) => ({ label: optionLabel(q, i), count: 0 }));
       for (const a of as) {
         const picked = 'choice' in a ? [a.choice] : 'multi' in a ? a.multi : [];
         for (const i of picked) if (counts[i]) counts[i]!.count++;
