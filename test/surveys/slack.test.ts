@@ -91,6 +91,7 @@ describe('surveys in Slack', () => {
     // The status goes to the facilitator's DM, where it is kept up to date.
     const status = await waitText('D-UFAC', statusSince, /Invited 2 · started 1 · finished 0/);
     expect(text(status)).not.toMatch(/Sweden|ict/);
+    expect(text(status)).toMatch(/Not finished yet: <@UANN>, <@UBO>/);
     await fake.waitFor(() => fake.of('response_url', statusSince).some((c) => /The status is in your direct messages/.test(JSON.stringify(c.args))));
     await command(FACILITATOR, 'CCLUSTER', 'survey close');
     const results = await waitText('D-UFAC', since, /Results: Barriers 2026/);

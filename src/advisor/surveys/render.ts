@@ -168,7 +168,8 @@ export function statusMessage(survey: Survey, counts: { invited: number; started
   const shown = counts.waiting.slice(0, 30);
   const lines = [t.status(q(survey.title, 120), survey.id, deadline(survey, lang), closed), t.statusCounts(counts.invited, counts.started, counts.finished, rate)];
   if (counts.unreachable) lines.push(t.statusUnreachable(counts.unreachable));
-  if (!closed) lines.push(counts.waiting.length ? t.statusWaiting(shown.map((u) => q(u, 60)).join(', '), counts.waiting.length - shown.length) : t.statusAllDone);
+  // Named by the platform where it can (Slack shows a mention as the member's name; they are not in this DM).
+  if (!closed) lines.push(counts.waiting.length ? t.statusWaiting(shown.map((u) => userMark(u, q(u, 60))).join(', '), counts.waiting.length - shown.length) : t.statusAllDone);
   lines.push(t.statusPrivacy);
   const buttons: Button[] = closed
     ? [{ label: t.resultsButton, action: { id: 'surveys.results', value: survey.id }, style: 'primary' }]
