@@ -87,6 +87,15 @@ describe('survey results', () => {
     expect(rows.slice(1).map((r) => r.split(',')[1]).sort()).toEqual(['SE', 'SE', 'SE', 'other', 'other', 'other']);
   });
 
+  it('withholds everything but the counts below 3 finished responses, in the results and the CSV', () => {
+    const two = [response('SE', [3, 0, 0], [0, 0, 3], [5, 1, 1], 'Only two of us'), response('DE', [0, 3, 0], [3, 0, 0], [1, 5, 1])];
+    const r = aggregate({ survey, responses: two, invited: 10, optionLabel: optionText });
+    expect(r).toMatchObject({ finished: 2, withheld: true, areas: [], questions: [], breakdowns: [] });
+    const csv = new TextDecoder().decode(responsesCsv(survey, two, 'en').data).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(csv).toHaveLength(1);
+    expect(aggregate({ survey, responses: [], invited: 10, optionLabel: optionText }).withheld).toBe(false);
+  });
+
   it('draws the ranking as a PNG with text', async () => {
     const r = aggregate({ survey, responses: known, invited: 10, optionLabel: optionText });
     const chart = await resultsChart(survey, r, 'en');
@@ -102,7 +111,7 @@ describe('survey results', () => {
 
   it('compares the ranking between rounds', () => {
     const first = aggregate({ survey, responses: known, invited: 10, optionLabel: optionText });
-    const second = aggregate({ survey, responses: [response('SE', [0, 0, 3], [3, 0, 0], [1, 2, 5]), response('SE', [0, 1, 2], [3, 0, 0], [2, 3, 4])], invited: 4, optionLabel: optionText });
+    const second = aggregate({ survey, responses: [response('SE', [0, 0, 3], [3, 0, 0], [1, 2, 5]), response('SE', [0, 1, 2], [3, 0, 0], [2, 3, 4]), response('DE', [0, 0, 3], [3, 0, 0], [1, 2, 5])], invited: 4, optionLabel: optionText });
     expect(compareRounds(first, second).map((c) => [c.label.en, c.before, c.after])).toEqual([['Contacts', 3, 1], ['Skills', 2, 2], ['Finance', 1, 3]]);
   });
 

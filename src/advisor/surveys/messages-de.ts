@@ -131,6 +131,7 @@ export const de: SurveyCatalog = {
   responseRate: (finished: number, invited: number, rate: number) => `Rücklauf: ${finished} von ${invited} abgeschlossen (${rate} %).`,
   unfinishedNote: (n: number) => `${n === 1 ? '1 Person hat' : `${n} Personen haben`} begonnen, aber nicht abgeschlossen; ihre Antworten werden nicht gezählt.`,
   noResponses: 'Noch keine abgeschlossenen Antworten.',
+  withheld: (k: number) => `Weniger als ${k} Teilnehmende haben abgeschlossen: Die Ergebnisse werden ab ${k} gezeigt, damit niemandes Antworten daraus abzulesen sind.`,
   areaHeading: (name: string) => `**Schlüsselbereich: ${name}**`,
   rankedLine: (rank: number, label: string, mean: string, most: number, least: number) => `${rank}. ${label}: Wichtigkeit ${mean} · ${plural(most, 'Punkt', 'Punkte')} am wichtigsten${least ? ` · ${least} am wenigsten wichtig` : ''}`,
   mostImportant: (threshold: number, list: string) => `_Am wichtigsten_ (${threshold} oder mehr Punkte): ${list}`,

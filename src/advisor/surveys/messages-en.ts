@@ -130,6 +130,7 @@ export const en = {
   responseRate: (finished: number, invited: number, rate: number) => `Response rate: ${finished} of ${invited} finished (${rate} %).`,
   unfinishedNote: (n: number) => `${plural(n, 'participant', 'participants')} started without finishing; their answers are not counted.`,
   noResponses: 'No finished responses yet.',
+  withheld: (k: number) => `Fewer than ${k} participants have finished: the results are shown from ${k} on, so that nobody's answers can be read off them.`,
   areaHeading: (name: string) => `**${name}**`,
   rankedLine: (rank: number, label: string, mean: string, most: number, least: number) => `${rank}. ${label}: importance ${mean} · ${plural(most, 'dot', 'dots')} most${least ? ` · ${least} least` : ''}`,
   mostImportant: (threshold: number, list: string) => `_Most important_ (${threshold} or more dots): ${list}`,

@@ -131,6 +131,7 @@ export const sv: SurveyCatalog = {
   responseRate: (finished: number, invited: number, rate: number) => `Svarsfrekvens: ${finished} av ${invited} slutförda (${rate} %).`,
   unfinishedNote: (n: number) => `${plural(n, 'deltagare', 'deltagare')} har börjat utan att slutföra; deras svar räknas inte.`,
   noResponses: 'Inga slutförda svar ännu.',
+  withheld: (k: number) => `Färre än ${k} deltagare har slutfört: resultaten visas från ${k}, så att ingens svar kan utläsas ur dem.`,
   areaHeading: (name: string) => `**Nyckelområde: ${name}**`,
   rankedLine: (rank: number, label: string, mean: string, most: number, least: number) => `${rank}. ${label}: betydelse ${mean} · ${plural(most, 'prick', 'prickar')} viktigast${least ? ` · ${least} minst viktigt` : ''}`,
   mostImportant: (threshold: number, list: string) => `_Viktigast_ (${threshold} eller fler prickar): ${list}`,

@@ -14,8 +14,8 @@ import { profileMessages } from '../profile/messages.js';
 import { momentText } from '../polls/parse.js';
 import { optionValues, type AnswerReply } from './answering.js';
 import { surveyMessages as m } from './messages.js';
-import type { COMPANY_SIZES} from './model.js';
-import { minutesToAnswer, textIn, type Answer, type ProfileField, type Question, type Survey, type Text3 } from './model.js';
+import type { COMPANY_SIZES } from './model.js';
+import { K_ANONYMITY, minutesToAnswer, textIn, type Answer, type ProfileField, type Question, type Survey, type Text3 } from './model.js';
 import { OTHER, type RankChange, type SurveyResults } from './results.js';
 
 export const q = (text: string, max = 300): string => quoteUserText(text, max);
@@ -189,6 +189,7 @@ export function resultsMessage(survey: Survey, r: SurveyResults, k: Knowledge, l
   const lines = [t.resultsTitle(q(survey.title, 120)), t.responseRate(r.finished, r.invited, r.rate)];
   if (r.started > r.finished) lines.push(t.unfinishedNote(r.started - r.finished));
   if (!r.finished) return { text: [...lines, t.noResponses].join('\n') };
+  if (r.withheld) return { text: [...lines, t.withheld(K_ANONYMITY)].join('\n') };
   const areaName = (id: string) => {
     const area = k.data.keyAreas.find((a) => a.id === id);
     return area ? tr(area, 'name', lang) : id;
@@ -228,7 +229,7 @@ export function resultsMessage(survey: Survey, r: SurveyResults, k: Knowledge, l
     }
     if (b.suppressed) lines.push(t.suppressedNote(b.suppressed));
   }
-  lines.push('', t.kNote(3));
+  lines.push('', t.kNote(K_ANONYMITY));
   return { text: lines.join('\n') };
 }
 

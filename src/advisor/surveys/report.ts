@@ -16,7 +16,7 @@ import type { Ports } from '../../core/ports.js';
 import { listAll } from '../../store/store.js';
 import { respondentKey, requireRunner, rosterKey } from './access.js';
 import { surveyMessages as m } from './messages.js';
-import { PROFILE_FIELDS, participantKey, participants, participantsPrefix, responseKey, responses, responsesPrefix, surveyKey, surveys, textIn, type Survey, type SurveyResponse } from './model.js';
+import { K_ANONYMITY, PROFILE_FIELDS, participantKey, participants, participantsPrefix, responseKey, responses, responsesPrefix, surveyKey, surveys, textIn, type Survey, type SurveyResponse } from './model.js';
 import { aggregate, compareRounds, foldGroups, foldedValue, safeColumns, SurveyResultsSchema, type SurveyResults } from './results.js';
 import { answerText, compareMessage, optionText, ownAnswers, q, resultsMessage } from './render.js';
 
@@ -85,7 +85,9 @@ export async function shareResults(ctx: TurnContext, survey: Survey): Promise<vo
 /** One row per finished response: profile columns as far as safe, then each question's answer. No ids. */
 export function responsesCsv(survey: Survey, rs: readonly SurveyResponse[], lang: Lang): Attachment {
   const t = m(lang);
-  const done = rs.filter((r) => r.finished);
+  // Below K finished responses a row is as good as a name: the file has the header only.
+  const finished = rs.filter((r) => r.finished);
+  const done = finished.length >= K_ANONYMITY ? finished : [];
   const folds = Object.fromEntries(PROFILE_FIELDS.map((f) => [f, foldGroups(done.map((r) => r.profile[f]))])) as Record<(typeof PROFILE_FIELDS)[number], ReturnType<typeof foldGroups>>;
   const folded = done.map((r) => Object.fromEntries(PROFILE_FIELDS.map((f) => [f, foldedValue(r.profile[f], folds[f])])) as Record<(typeof PROFILE_FIELDS)[number], string | undefined>);
   const columns = safeColumns(folded);

@@ -44,6 +44,8 @@ export const SurveyResultsSchema = z.object({
   areas: z.array(AreaSchema),
   questions: z.array(QuestionResultSchema),
   breakdowns: z.array(BreakdownSchema),
+  /** Fewer than K_ANONYMITY finished responses: nothing but the counts is shown (one person's results are their answers). */
+  withheld: z.boolean().default(false),
 });
 export type SurveyResults = z.infer<typeof SurveyResultsSchema>;
 
@@ -200,16 +202,10 @@ export function aggregate({ survey, responses, invited, optionLabel }: ResultsIn
     };
   });
 
-  return {
-    invited,
-    started: responses.length,
-    finished: done.length,
-    rate: invited ? Math.round((done.length / invited) * 1000) / 10 : 0,
-    threshold,
-    areas,
-    questions,
-    breakdowns,
-  };
+  const counts = { invited, started: responses.length, finished: done.length, rate: invited ? Math.round((done.length / invited) * 1000) / 10 : 0, threshold };
+  // Below K the aggregates would be one or two people's answers: withheld, like a breakdown group that small.
+  if (done.length < K_ANONYMITY) return { ...counts, areas: [], questions: [], breakdowns: [], withheld: done.length > 0 };
+  return { ...counts, areas, questions, breakdowns, withheld: false };
 }
 
 export interface RankChange {
