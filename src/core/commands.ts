@@ -4,7 +4,7 @@
  * quotes), --flags (also —flag, which phones make of --), and mentions as arguments. Each command validates what it
  * got with its own zod schema; a mismatch answers with the command's usage.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** What a command receives before its schema: positional arguments, flags, and the raw text after the words. */
 export interface CommandArgs {
@@ -13,6 +13,9 @@ export interface CommandArgs {
   /** Everything after the command words, as typed (for free text such as a question or a problem statement). */
   rest: string;
 }
+
+/** Any arguments and flags, for commands that check them themselves (with messages in the user's language). */
+export const AnyCommandArgs = z.object({ args: z.array(z.string()), flags: z.record(z.string(), z.union([z.string(), z.literal(true)])), rest: z.string() });
 
 export type FlagKind = 'boolean' | 'value';
 

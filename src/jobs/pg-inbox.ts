@@ -101,9 +101,8 @@ export class PgInbox implements InboxStore {
     return r.rows[0] ? itemOf(r.rows[0]) : undefined;
   }
 
-  /** Every pending delivery in arrival order (the worker's takeover also forgets expired finished ones here). */
+  /** Every pending delivery in arrival order. (Expired finished ones are deleted by the store's sweep.) */
   async allPending(): Promise<(Accepted & { item: PendingItem })[]> {
-    await this.pool.query('DELETE FROM inbox_done WHERE expires_at <= $1', [this.now()]);
     const r = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM inbox ORDER BY arrival`);
     return r.rows.map((row) => ({ key: row.key, order: row.order_key, seq: Number(row.arrival), item: itemOf(row) }));
   }

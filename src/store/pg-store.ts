@@ -257,8 +257,11 @@ export class PgStore implements Store {
   /** Deletes expired records; returns how many. */
   async sweep(): Promise<number> {
     if (this.closed) return 0;
-    const r = await this.pool.query('DELETE FROM records WHERE expires_at IS NOT NULL AND expires_at <= $1', [this.now()]);
-    return r.rowCount ?? 0;
+    const now = this.now();
+    const r = await this.pool.query('DELETE FROM records WHERE expires_at IS NOT NULL AND expires_at <= $1', [now]);
+    // Finished deliveries remembered against redeliveries (the inbox's own table, jobs/pg-inbox.ts) expire too.
+    const done = await this.pool.query('DELETE FROM inbox_done WHERE expires_at <= $1', [now]);
+    return (r.rowCount ?? 0) + (done.rowCount ?? 0);
   }
 
   async ping(): Promise<void> {

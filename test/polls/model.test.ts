@@ -1,7 +1,8 @@
 /** The pure rules of polls: what a press, a typed vote or a withdrawal does to a vote and the tally. */
 import { describe, expect, it } from 'vitest';
 import { applyVote, emptyTally, resultsOf, typedOptions, type Poll, type Tally, type Vote, type VoteOp } from '../../src/advisor/polls/model.js';
-import { durationMinutes, makeDraft, parseMoment } from '../../src/advisor/polls/parse.js';
+import { makeDraft } from '../../src/advisor/polls/parse.js';
+import { durationMinutes, parseMoment } from '../../src/common/moments.js';
 import { AdvisorError } from '../../src/core/errors.js';
 
 const NOW = new Date('2026-12-01T09:00:00Z');

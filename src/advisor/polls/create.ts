@@ -1,15 +1,16 @@
 /** Creating polls: by typed command, by form, or from a key area's focus-group barriers. */
-import crypto from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { TurnContext } from '../../core/context.js';
 import { AdvisorError } from '../../core/errors.js';
 import type { ActionInput } from '../../core/feature.js';
 import type { Ports } from '../../core/ports.js';
+import { shortIdFor } from '../../common/short-id.js';
+import { keyAreaNamed, votingBarriers } from '../../knowledge/key-areas.js';
 import { tr } from '../../knowledge/localize.js';
 import { userTimeZone } from '../profile/time-zone.js';
 import { pollMessages as m } from './messages.js';
 import { conversationKey, emptyTally, jobKey, POLL_JOBS, latestPolls, pollKey, polls, tallies, votes, votesPrefix, type Poll, type PollKind } from './model.js';
-import { makeDraft, pollIdFrom, settingsOf, type DraftSettings, type PollDraft, type RawArgs } from './parse.js';
+import { makeDraft, settingsOf, type DraftSettings, type PollDraft, type RawArgs } from './parse.js';
 import { pollCard, pollForm, q } from './render.js';
 import { bad, requireManager } from './access.js';
 
@@ -29,15 +30,15 @@ export async function draftEnv(ctx: TurnContext): Promise<{ lang: TurnContext['l
 async function createPoll(ctx: TurnContext, draft: PollDraft, zone: string, template?: string): Promise<void> {
   await requireManager(ctx);
   const origin = ctx.event.id;
-  let id = '';
-  let existing: Poll | undefined;
   // The first free id, or the one this very delivery took on an earlier run; another poll's id is never reused.
-  for (let attempt = 0; ; attempt++) {
-    if (attempt > 20) throw new AdvisorError('UNAVAILABLE', m(ctx.lang).couldNotPost);
-    id = pollIdFrom(origin ? crypto.createHash('sha256').update(`poll\n${origin}\n${attempt}`).digest() : crypto.randomBytes(32));
-    existing = await polls.get(ctx.ports.store, pollKey(id));
-    if (!existing || (origin !== undefined && existing.origin === origin)) break;
-  }
+  let existing: Poll | undefined;
+  const found = await shortIdFor('poll', origin, async (candidate) => {
+    existing = await polls.get(ctx.ports.store, pollKey(candidate));
+    return !existing ? 'free' : origin !== undefined && existing.origin === origin ? 'mine' : 'other';
+  });
+  if (!found) throw new AdvisorError('UNAVAILABLE', m(ctx.lang).couldNotPost);
+  const id = found.id;
+  if (!found.mine) existing = undefined;
   if (existing?.messages.length) return void (await ctx.say({ text: m(ctx.lang).created(existing.id) }, { audience: 'private' }));
   const poll: Poll = existing ?? {
     v: 1,
@@ -134,29 +135,14 @@ export async function createFromForm(ctx: TurnContext, a: ActionInput): Promise<
   await createPoll(ctx, makeDraft(kind === 'multi' ? 'single' : kind, one('question') ?? '', options, { ...settings, multi: kind === 'multi' }, env), env.zone);
 }
 
-export const fold = (s: string) => s.toLocaleLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-
 /** `poll template dots <key area>`: a dot vote over the focus group's barriers of that key area, in the user's language. */
 export async function createFromTemplate(ctx: TurnContext, a: RawArgs): Promise<void> {
   await requireManager(ctx);
   const t = m(ctx.lang);
-  const areas = ctx.ports.knowledge.data.keyAreas;
-  const typed = fold(a.args.join(' ').replace(/^(dots|punkte|prickar)\b/i, ''));
-  const words = typed.split(' ').filter((w) => w.length >= 3);
-  const scored = areas
-    .map((area) => {
-      const names = fold([area.id.replace(/-/g, ' '), area.name, area.i18n?.de?.name ?? '', area.i18n?.sv?.name ?? ''].join(' '));
-      return { area, score: typed === fold(area.id) ? 100 : words.filter((w) => names.split(' ').some((n) => n.startsWith(w))).length };
-    })
-    .sort((x, y) => y.score - x.score);
-  const best = scored[0];
-  if (!best || best.score === 0 || scored[1]?.score === best.score) {
-    throw bad(t.unknownArea(areas.map((x) => `_${q(tr(x, 'name', ctx.lang), 120)}_ (${x.id})`).join(', ')));
-  }
-  const area = best.area;
-  // The focus group's voting list (most and least important); the critical ones repeat barriers of that list.
-  const seen = new Set<string>();
-  const barriers = ctx.ports.knowledge.data.barriers.filter((b) => b.keyArea === area.id && b.importance !== 'critical' && !seen.has(b.text) && seen.add(b.text));
+  const k = ctx.ports.knowledge;
+  const area = keyAreaNamed(k, a.args.join(' ').replace(/^(dots|punkte|prickar)\b/i, ''));
+  if (!area) throw bad(t.unknownArea(k.data.keyAreas.map((x) => `_${q(tr(x, 'name', ctx.lang), 120)}_ (${x.id})`).join(', ')));
+  const barriers = votingBarriers(k, area.id);
   const options = barriers.slice(0, TEMPLATE_MAX_OPTIONS).map((b) => tr(b, 'text', ctx.lang).slice(0, 150));
   const env = await draftEnv(ctx);
   const draft = makeDraft('dots', t.templateQuestion(tr(area, 'name', ctx.lang)), options, settingsOf(a.flags), { ...env, maxOptions: TEMPLATE_MAX_OPTIONS });

@@ -2,17 +2,17 @@
  * Reading what a manager typed or submitted into a poll draft: the same rules for the typed command, the Slack modal
  * and the Teams card form. Problems are thrown as AdvisorError in the user's language, so nothing half-valid is saved.
  */
-import { DateTime } from 'luxon';
-import { z } from 'zod';
 import type { Lang } from '../../common/lang.js';
-import type { CommandArgs } from '../../core/commands.js';
+import { AnyCommandArgs, type CommandArgs } from '../../core/commands.js';
 import { AdvisorError } from '../../core/errors.js';
 import { normaliseInput } from '../../core/text.js';
+import { durationMinutes, parseMoment } from '../../common/moments.js';
+import { SHORT_ID } from '../../common/short-id.js';
 import { pollMessages as m } from './messages.js';
 import { DEFAULT_DOTS, DEFAULT_THRESHOLD, MAX_DOTS, MAX_OPTION, MAX_OPTIONS, MAX_QUESTION, MIN_OPTIONS, RESULT_MODES, type PollKind, type ResultMode } from './model.js';
 
 /** Any arguments and flags; the feature checks them with messages in the user's language. */
-export const RawArgs = z.object({ args: z.array(z.string()), flags: z.record(z.string(), z.union([z.string(), z.literal(true)])), rest: z.string() });
+export const RawArgs = AnyCommandArgs;
 export type RawArgs = CommandArgs;
 
 export const CREATE_FLAGS = { multi: 'boolean', anonymous: 'boolean', closes: 'value', results: 'value', remind: 'value' } as const;
@@ -45,37 +45,6 @@ export interface DraftSettings {
 }
 
 const bad = (text: string): AdvisorError => new AdvisorError('BAD_INPUT', text);
-
-/** A duration such as 30m, 2h, 3d (also "2 h", "1 tag", "3 dagar"); minutes, or undefined. */
-export function durationMinutes(text: string): number | undefined {
-  const d = /^(?:in\s+|om\s+)?(\d{1,5})\s*(m|min|mins|minutes?|minuten?|minuter|h|hours?|std|stunden?|t|timmar?|timme|d|days?|tage?n?|dagar?)$/i.exec(text.trim());
-  if (!d) return undefined;
-  const n = Number(d[1]);
-  const unit = d[2]!.toLowerCase();
-  if (/^m/.test(unit)) return n;
-  if (/^(h|std|stunde|t$|timm)/.test(unit)) return n * 60;
-  return n * 1440;
-}
-
-/**
- * A closing time: ISO with an offset (kept), ISO without one or "2026-12-04 17:00" (read in `zone`), a date alone
- * (17:00 that day, in `zone`), or a duration from now. Undefined when unreadable.
- */
-export function parseMoment(text: string, zone: string, now: Date): Date | undefined {
-  const t = text.trim();
-  const minutes = durationMinutes(t);
-  if (minutes !== undefined) return new Date(now.getTime() + minutes * 60_000);
-  const iso = t.replace(/^(\d{4}-\d{2}-\d{2})[ ](\d{1,2}:\d{2})/, '$1T$2');
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(iso);
-  const parsed = DateTime.fromISO(dateOnly ? `${iso}T17:00` : iso, { zone, setZone: false });
-  return parsed.isValid && /^\d{4}-\d{2}-\d{2}/.test(iso) ? parsed.toJSDate() : undefined;
-}
-
-/** A moment as the fallback text of a moment mark: "Fri 4 Dec 2026, 17:00 (Europe/Berlin)", in the reply language. */
-export function momentText(at: Date, zone: string, lang: Lang): string {
-  const locale = { en: 'en-GB', de: 'de-DE', sv: 'sv-SE' }[lang];
-  return `${DateTime.fromJSDate(at, { zone }).setLocale(locale).toFormat('ccc d LLL yyyy, HH:mm')} (${zone})`;
-}
 
 const intIn = (flag: string, value: string | undefined, min: number, max: number, fallback: number | undefined, lang: Lang): number | undefined => {
   if (value === undefined || value === '') return fallback;
@@ -169,16 +138,5 @@ export function settingsOf(flags: RawArgs['flags']): DraftSettings {
   };
 }
 
-/** A poll id as users see it: six characters, a letter first, no look-alikes (l, 1, o, 0, i). */
-export const POLL_ID = /^[a-hj-km-np-z][a-hj-km-np-z2-9]{5}$/;
-const ID_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
-
-/** A poll id from bytes (a hash of the delivery id, or random ones). */
-export function pollIdFrom(bytes: Uint8Array): string {
-  let id = '';
-  for (let i = 0; i < 6; i++) {
-    const alphabet = i === 0 ? ID_ALPHABET.slice(0, 23) : ID_ALPHABET;
-    id += alphabet[bytes[i]! % alphabet.length];
-  }
-  return id;
-}
+/** A poll id as users see it: a short id (common/short-id.ts). */
+export const POLL_ID = SHORT_ID;

@@ -6,7 +6,7 @@ import type { Lang } from '../../common/lang.js';
 import { momentMark, type Bar, type Button, type Field, type Message } from '../../core/message.js';
 import { quoteUserText } from '../../core/text.js';
 import { pollMessages as m } from './messages.js';
-import { momentText } from './parse.js';
+import { momentText } from '../../common/moments.js';
 import { budgetOf, DEFAULT_THRESHOLD, POLL_KINDS, RESULT_MODES, resultsOf, type DotSet, type OptionResult, type Poll, type Tally, type Vote } from './model.js';
 
 /** Button labels are cut by each channel; the option's own text stays whole in the message. */

@@ -1,6 +1,6 @@
 /** Profile: the company's country and sector, used for agency links; shown, changed by text, buttons or a form. */
 import { z } from 'zod';
-import { COUNTRY_CHOICES, countryName, isCountryCode } from '../../common/countries.js';
+import { COUNTRY_CHOICES, countryName } from '../../common/countries.js';
 import { LANGS, type Lang } from '../../common/lang.js';
 import type { CommandArgs } from '../../core/commands.js';
 import type { TurnContext } from '../../core/context.js';
@@ -13,7 +13,7 @@ import { languageCommand, preferredLanguage, setLanguage } from './language.js';
 import { languageMessages as lm } from './language-messages.js';
 import { timeZoneCommand, timeZoneMessages as tzm } from './time-zone.js';
 import { profileMessages as m } from './messages.js';
-import { PENDING_MINUTES, SECTORS, patchProfile, profiles, readProfile, type Profile, type Sector } from './model.js';
+import { PENDING_MINUTES, SECTORS, countryCodeIn, patchProfile, profiles, readProfile, type Profile, type Sector } from './model.js';
 
 const Rest = z.object({ rest: z.string().min(1) }).transform((a: Pick<CommandArgs, 'rest'>) => a.rest);
 const PROFILE = 'profile';
@@ -89,9 +89,7 @@ function countryOptions(lang: Lang): { value: string; label: string }[] {
 /** Saves the company's country from what the user typed or picked, then answers the question that waited for it. */
 export async function setCountry(ctx: TurnContext, value: string): Promise<void> {
   const t = m(ctx.lang);
-  // A two-letter code counts as sent by a button or typed in capitals ("SE"); in lower case it may be a word ("it").
-  const trimmed = value.trim();
-  const code = isCountryCode(trimmed) ? trimmed : ctx.ports.matcher.entities.extract(value).find((e) => e.type === 'country')?.value;
+  const code = countryCodeIn(ctx.ports.matcher, value);
   if (!code) return void (await ctx.say({ text: t.unknownCountry(quoteUserText(value, 60)) }));
   const before = await readProfile(ctx.ports.store, ctx.userKey, ctx.now);
   const pending = before.pending && ctx.now.getTime() - Date.parse(before.pending.at) < PENDING_MINUTES * 60_000 ? before.pending : undefined;

@@ -1,6 +1,8 @@
 /** The user's profile (country and sector of the company), owned by the profile feature and read by others. */
 import { z } from 'zod';
+import { isCountryCode } from '../../common/countries.js';
 import { LANGS } from '../../common/lang.js';
+import type { IntentMatcher } from '../../core/ports.js';
 import { defineCollection } from '../../store/collections.js';
 import type { Store } from '../../store/store.js';
 
@@ -29,6 +31,15 @@ export const ProfileSchema = z.object({
   updatedAt: z.string(),
 });
 export type Profile = z.infer<typeof ProfileSchema>;
+
+/**
+ * The country a user typed or picked, as its ISO code: a two-letter code as sent by a button or typed in capitals
+ * ("SE"; in lower case it may be a word: "it"), else a country the matcher finds in the text ("Sweden", "Schweden").
+ */
+export function countryCodeIn(matcher: Pick<IntentMatcher, 'entities'>, text: string): string | undefined {
+  const trimmed = text.trim();
+  return isCountryCode(trimmed) ? trimmed : matcher.entities.extract(text).find((e) => e.type === 'country')?.value;
+}
 
 /** How long a question waits for the country before it is dropped. */
 export const PENDING_MINUTES = 60;

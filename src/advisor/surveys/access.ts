@@ -5,13 +5,14 @@ import type { ActionInput } from '../../core/feature.js';
 import type { Ports } from '../../core/ports.js';
 import { keyedId } from '../../core/secrets.js';
 import { quoteUserText } from '../../core/text.js';
-import { POLL_ID, type RawArgs } from '../polls/parse.js';
+import type { CommandArgs } from '../../core/commands.js';
+import { SHORT_ID } from '../../common/short-id.js';
 import { hasRole } from '../roles/model.js';
 import { surveyMessages as m } from './messages.js';
 import { latestSurveys, surveyKey, surveys, type Survey } from './model.js';
 
-/** Survey ids look like poll ids: six characters, a letter first, no look-alikes. */
-export const SURVEY_ID = POLL_ID;
+/** Survey ids are short ids, as poll ids are: six characters, a letter first, no look-alikes. */
+export const SURVEY_ID = SHORT_ID;
 export const bad = (text: string) => new AdvisorError('BAD_INPUT', text);
 
 /** A participant's response key: a keyed hash of the survey and the member, so that a response names nobody. */
@@ -47,7 +48,7 @@ export async function ownSurvey(ctx: TurnContext, id: string | undefined, refusa
   return survey;
 }
 
-export const idArg = (a: RawArgs): string | undefined => a.args.find((x) => SURVEY_ID.test(x)) ?? (typeof a.flags.survey === 'string' ? a.flags.survey : undefined);
+export const idArg = (a: CommandArgs): string | undefined => a.args.find((x) => SURVEY_ID.test(x)) ?? (typeof a.flags.survey === 'string' ? a.flags.survey : undefined);
 
 /** The survey a button names (its value starts with the id); undefined when none. */
 export async function surveyOfButton(ctx: TurnContext, a: Pick<ActionInput, 'value'>): Promise<Survey | undefined> {

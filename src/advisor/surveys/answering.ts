@@ -25,7 +25,7 @@ export type Refusal = 'closed' | 'not_started' | 'range' | 'not_option' | 'budge
 
 export type AnswerReply =
   | { kind: 'question'; question: Question; number: number; of: number; answer?: Answer }
-  | { kind: 'refused'; refusal: Refusal; question?: Question }
+  | { kind: 'refused'; refusal: Refusal }
   | { kind: 'placed'; left: number }
   | { kind: 'thanks' }
   | { kind: 'updated' }
@@ -82,7 +82,8 @@ export function typedAnswer(q: Question, text: string, labels: (q: Question) => 
     }
     const folded = token.toLocaleLowerCase();
     const names = labels(q).map((l) => l.toLocaleLowerCase());
-    const exact = names.findIndex((l) => l === folded || options[names.indexOf(l)]?.toLocaleLowerCase() === folded);
+    // Its label, or its value (a country code such as SE, a sector id such as ict).
+    const exact = names.findIndex((l, i) => l === folded || options[i]?.toLocaleLowerCase() === folded);
     if (exact >= 0) return exact;
     const starts = names.map((l, i) => (l.startsWith(folded) && folded.length >= 3 ? i : -1)).filter((i) => i >= 0);
     return starts.length === 1 ? starts[0] : undefined;
@@ -179,7 +180,7 @@ export function advance(survey: Survey, current: SurveyResponse | undefined, inp
       ...(profileField && value && 'value' in value && value.value !== 'other' ? { profile: { field: profileField, value: value.value } } : {}),
     };
   };
-  const refuse = (refusal: Refusal): AdvanceResult => same([{ kind: 'refused', refusal, question: q }, ...ask(survey, current, q.id)]);
+  const refuse = (refusal: Refusal): AdvanceResult => same([{ kind: 'refused', refusal }, ...ask(survey, current, q.id)]);
 
   if (input.kind === 'skip') {
     if (!q.optional) return refuse('not_optional');

@@ -3,17 +3,17 @@
  * custom questions with `survey question add`, and `survey preview`. A survey is a draft until `survey open`
  * freezes its questions and roster. Problems are refused in the facilitator's language; nothing half-valid is saved.
  */
-import crypto from 'node:crypto';
 import type { Lang } from '../../common/lang.js';
-import { tokenize } from '../../core/commands.js';
-import { mentionOf } from '../../core/commands.js';
+import { mentionOf, tokenize } from '../../core/commands.js';
 import type { TurnContext } from '../../core/context.js';
 import { AdvisorError } from '../../core/errors.js';
 import type { ActionInput } from '../../core/feature.js';
 import type { Field, Message } from '../../core/message.js';
 import { normaliseInput, quoteUserText } from '../../core/text.js';
 import { tr } from '../../knowledge/localize.js';
-import { durationMinutes, parseMoment, pollIdFrom, type RawArgs } from '../polls/parse.js';
+import { durationMinutes, parseMoment } from '../../common/moments.js';
+import { shortIdFor } from '../../common/short-id.js';
+import type { CommandArgs } from '../../core/commands.js';
 import { userTimeZone } from '../profile/time-zone.js';
 import { bad, ownSurvey, requireFacilitator } from './access.js';
 import { surveyMessages as m } from './messages.js';
@@ -150,13 +150,13 @@ interface DraftInput {
 /** The id of a new survey: from the delivery id, so that a turn run again after a crash finds the draft it made. */
 export async function newSurveyId(ctx: TurnContext): Promise<{ id: string; existing?: Survey }> {
   const origin = ctx.event.id;
-  for (let attempt = 0; attempt <= 20; attempt++) {
-    const id = pollIdFrom(origin ? crypto.createHash('sha256').update(`survey\n${origin}\n${attempt}`).digest() : crypto.randomBytes(32));
-    const existing = await surveys.get(ctx.ports.store, surveyKey(id));
-    if (!existing) return { id };
-    if (origin !== undefined && existing.origin === origin) return { id, existing };
-  }
-  throw new AdvisorError('CONFLICT', m(ctx.lang).noSurvey);
+  let existing: Survey | undefined;
+  const found = await shortIdFor('survey', origin, async (candidate) => {
+    existing = await surveys.get(ctx.ports.store, surveyKey(candidate));
+    return !existing ? 'free' : origin !== undefined && existing.origin === origin ? 'mine' : 'other';
+  });
+  if (!found) throw new AdvisorError('CONFLICT', m(ctx.lang).noSurvey);
+  return found.mine && existing ? { id: found.id, existing } : { id: found.id };
 }
 
 /** Checks what was typed or submitted and saves the draft. */
@@ -210,7 +210,7 @@ async function createDraft(ctx: TurnContext, d: DraftInput): Promise<void> {
   await ctx.say({ text: t.created(id, quoteUserText(survey.title, 120), survey.questions.length, minutesToAnswer(survey.questions), deadline(survey, ctx.lang)) }, { audience: 'private' });
 }
 
-export async function createTyped(ctx: TurnContext, a: RawArgs): Promise<void> {
+export async function createTyped(ctx: TurnContext, a: CommandArgs): Promise<void> {
   if (!a.rest.trim()) return openForm(ctx);
   const { lead, flags } = flagGroups(a.rest);
   await createDraft(ctx, {
@@ -250,7 +250,7 @@ export async function createFromForm(ctx: TurnContext, a: ActionInput): Promise<
 }
 
 /** `survey question add "…" --rating 1-5 | --choice "A" "B" | --multi "A" "B" | --text [--optional]` on a draft. */
-export async function addQuestion(ctx: TurnContext, a: RawArgs): Promise<void> {
+export async function addQuestion(ctx: TurnContext, a: CommandArgs): Promise<void> {
   const t = m(ctx.lang);
   const { lead, flags } = flagGroups(a.rest);
   const idGiven = joined(flags.get('survey'));

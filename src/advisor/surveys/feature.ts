@@ -8,7 +8,7 @@ import type { Lang } from '../../common/lang.js';
 import type { TurnContext } from '../../core/context.js';
 import { AdvisorError } from '../../core/errors.js';
 import { command, defineFeature, wordsIn as words, type ActionInput } from '../../core/feature.js';
-import { RawArgs } from '../polls/parse.js';
+import { AnyCommandArgs as RawArgs, type CommandArgs } from '../../core/commands.js';
 import { idArg, ownSurvey, surveyOfButton } from './access.js';
 import { CREATE_FLAGS, QUESTION_FLAGS, addQuestion, createFromForm, createTyped, flagGroups, newSurveyId, openForm, preview } from './create.js';
 import { answeringDialog, buttonPressed, changeAnswers, continueSurvey } from './flow.js';
@@ -23,8 +23,8 @@ const usage = (key: keyof ReturnType<typeof m>['usage']) => (lang: Lang) => m(la
 
 /** A facilitator's command on a survey: the one named by id, else their latest. */
 const onSurvey =
-  (run: (ctx: TurnContext, survey: Survey, a: RawArgs) => Promise<void>, refusal: 'notYours' | 'resultsRefused' = 'notYours') =>
-  async (ctx: TurnContext, a: RawArgs): Promise<void> =>
+  (run: (ctx: TurnContext, survey: Survey, a: CommandArgs) => Promise<void>, refusal: 'notYours' | 'resultsRefused' = 'notYours') =>
+  async (ctx: TurnContext, a: CommandArgs): Promise<void> =>
     run(ctx, await ownSurvey(ctx, idArg(a), refusal), a);
 const onButton =
   (run: (ctx: TurnContext, survey: Survey) => Promise<void>) =>
@@ -33,7 +33,7 @@ const onButton =
     if (!survey) throw new AdvisorError('BAD_INPUT', m(ctx.lang).forged);
     await run(ctx, survey);
   };
-const ref = (id: string, en: string[], de: string[], sv: string[], run: (ctx: TurnContext, survey: Survey, a: RawArgs) => Promise<void>, refusal?: 'resultsRefused') =>
+const ref = (id: string, en: string[], de: string[], sv: string[], run: (ctx: TurnContext, survey: Survey, a: CommandArgs) => Promise<void>, refusal?: 'resultsRefused') =>
   command(SURVEYS, { id, words: words(en, de, sv), args: RawArgs, flags: REF_FLAGS, usage: usage('ref'), run: onSurvey(run, refusal) });
 
 export const surveysFeature = defineFeature({

@@ -7,12 +7,11 @@
  * closed).
  */
 import { z } from 'zod';
-import { isCountryCode } from '../../common/countries.js';
 import type { TurnContext } from '../../core/context.js';
 import { defineDialog, type DialogInput, type DialogStep } from '../../core/dialog.js';
 import type { ActionInput } from '../../core/feature.js';
 import type { Message } from '../../core/message.js';
-import { patchProfile, readProfile } from '../profile/model.js';
+import { countryCodeIn, patchProfile, readProfile } from '../profile/model.js';
 import { userTimeZone } from '../profile/time-zone.js';
 import { respondentKey, rosterKey, SURVEY_ID } from './access.js';
 import { advance, type AnswerInput } from './answering.js';
@@ -85,10 +84,7 @@ export async function applyInput(ctx: TurnContext, surveyId: string, input: Answ
   }
   const profile = await readProfile(ports.store, ctx.userKey, ctx.now);
   const known = { ...(profile.country ? { country: profile.country } : {}), ...(profile.sector ? { sector: profile.sector } : {}), ...(profile.size ? { size: profile.size } : {}) };
-  const country = (text: string): string | undefined => {
-    const code = text.trim().toUpperCase();
-    return isCountryCode(code) ? code : ports.matcher.entities.extract(text).find((e) => e.type === 'country')?.value;
-  };
+  const country = (text: string): string | undefined => countryCodeIn(ports.matcher, text);
   const rKey = responseKey(survey.id, await respondentKey(ports, survey.id, ctx.userKey));
   let result: ReturnType<typeof advance> | undefined;
   let current: Survey = survey;

@@ -34,6 +34,7 @@ import {
   surveys,
   type Participant,
   type Survey,
+  type SurveyJob,
 } from './model.js';
 import { deadline, invitation, q, reminderMessage, statusMessage } from './render.js';
 import { announceResults } from './report.js';
@@ -187,9 +188,9 @@ async function remindOne(ports: Ports, survey: Survey, key: string, index: numbe
     const zone = await userTimeZone(ports, user);
     if (!isWorkingTime(now, zone)) {
       const at = nextWorkingTime(now, zone);
-      if (at.getTime() < Date.parse(survey.closesAt)) {
-        await ports.scheduler.schedule({ name: 'surveys.remind', key: jobKey('remind', survey.id, String(index), key.split(':').pop()!), runAt: at, payload: { survey: survey.id, index, p: key.split(':').pop()! }, ifPending: 'keep' });
-      }
+      // The entry's own part of its key (a keyed hash) names it in the job: the job names no member.
+      const p = key.split(':').pop()!;
+      if (at.getTime() < Date.parse(survey.closesAt)) await ports.scheduler.schedule({ name: 'surveys.remind', key: jobKey('remind', survey.id, String(index), p), runAt: at, payload: { survey: survey.id, index, p }, ifPending: 'keep' });
       return false;
     }
   }
@@ -284,8 +285,8 @@ export async function closeSurvey(ports: Ports, surveyId: string, by: 'command' 
   const at = ports.clock().toISOString();
   const survey = await surveys.update(ports.store, surveyKey(surveyId), (s) => (s && s.state === 'open' ? { ...s, state: 'closed', closed: { at, by, announced: false } } : s));
   if (!survey?.closed || survey.closed.announced) return survey;
-  for (const job of SURVEY_JOBS) if (!(by === 'schedule' && job === 'close')) await ports.scheduler.cancel(jobKey(job, survey.id));
-  for (const [index] of survey.reminders.entries()) await ports.scheduler.cancel(jobKey('remind', survey.id, String(index)));
+  // The closing job that runs this is not cancelled: the scheduler ends it.
+  await cancelJobs(ports, survey, by === 'schedule' ? 'close' : undefined);
   await renderStatus(ports, survey);
   await announceResults(ports, survey);
   return surveys.update(ports.store, surveyKey(surveyId), (s) => (s?.closed ? { ...s, closed: { ...s.closed, announced: true } } : s));
@@ -320,6 +321,15 @@ export async function extendSurvey(ctx: TurnContext, survey: Survey, typed: stri
   await ctx.say({ text: t.extended(deadline(updated, ctx.lang)) }, { audience: 'private' });
 }
 
+/**
+ * Cancels the survey's pending jobs (but `except`). A participant's deferred reminder is left to find the survey
+ * closed or gone: it then does nothing.
+ */
+async function cancelJobs(ports: Ports, survey: Survey, except?: SurveyJob): Promise<void> {
+  for (const job of SURVEY_JOBS) if (job !== except) await ports.scheduler.cancel(jobKey(job, survey.id));
+  for (const [index] of survey.reminders.entries()) await ports.scheduler.cancel(jobKey('remind', survey.id, String(index)));
+}
+
 /** Deletes a survey and everything it holds (roster, answers, jobs). */
 export async function cancelSurvey(ctx: TurnContext, survey: Survey): Promise<void> {
   await requireRunner(ctx, survey);
@@ -329,8 +339,7 @@ export async function cancelSurvey(ctx: TurnContext, survey: Survey): Promise<vo
 
 async function deleteSurvey(ports: Ports, survey: Survey): Promise<void> {
   await surveys.delete(ports.store, surveyKey(survey.id));
-  for (const job of SURVEY_JOBS) await ports.scheduler.cancel(jobKey(job, survey.id));
-  for (const [index] of survey.reminders.entries()) await ports.scheduler.cancel(jobKey('remind', survey.id, String(index)));
+  await cancelJobs(ports, survey);
   for await (const { entry } of roster(ports, survey.id)) if (entry.invitation) await ports.messenger.delete(entry.invitation).catch(warn(ports, 'could not delete a survey invitation'));
   await responses.deleteByPrefix(ports.store, responsesPrefix(survey.id));
   await participants.deleteByPrefix(ports.store, participantsPrefix(survey.id));
@@ -359,7 +368,6 @@ export async function againSurvey(ctx: TurnContext, survey: Survey, newId: strin
   delete next.closed;
   delete next.archived;
   delete next.kept;
-  delete next.statusRenderedAt;
   await surveys.putIfAbsent(ctx.ports.store, surveyKey(newId), next);
   await latestSurveys.put(ctx.ports.store, ctx.userKey, { survey: newId, at: ctx.now.toISOString() });
   await ctx.say({ text: t.again(newId, next.round) }, { audience: 'private' });

@@ -109,7 +109,6 @@ const SurveySchema = z.object({
   kept: z.unknown().optional(),
   /** The facilitator's live status message(s). */
   statusMessages: z.array(MessageRefSchema).max(5).default([]),
-  statusRenderedAt: z.number().optional(),
   /** `survey again`: rounds of the same questions share a series (the first round's id) and count up. */
   series: z.string(),
   round: z.number().int().min(1),

@@ -7,9 +7,9 @@
  */
 import type { Lang } from '../../common/lang.js';
 import type { Knowledge } from '../../knowledge/dataset.js';
+import { keyAreaNamed, votingBarriers } from '../../knowledge/key-areas.js';
 import { tr } from '../../knowledge/localize.js';
 import { Actor, type KeyArea } from '../../knowledge/schema.js';
-import { LANGS } from '../../common/lang.js';
 import { surveyMessages as m } from './messages.js';
 import { DEFAULT_DOTS, MAX_OPTIONS, PROFILE_FIELDS, type Question, type Template, type Text3 } from './model.js';
 
@@ -30,14 +30,8 @@ export function profileQuestions(): DraftQuestion[] {
   return PROFILE_FIELDS.map((field) => ({ kind: 'profile', profile: field, optional: true, text: each((lang) => m(lang).profileQuestion[field]) }));
 }
 
-/** The focus group's voting list of a key area (its most and least important barriers; critical ones repeat them). */
-export function votingBarriers(k: Knowledge, areaId: string) {
-  const seen = new Set<string>();
-  return k.data.barriers.filter((b) => b.keyArea === areaId && b.importance !== 'critical' && !seen.has(b.text) && seen.add(b.text)).slice(0, MAX_OPTIONS);
-}
-
 export function barrierQuestions(k: Knowledge, area: KeyArea, dots = DEFAULT_DOTS): DraftQuestion[] {
-  const barriers = votingBarriers(k, area.id);
+  const barriers = votingBarriers(k, area.id).slice(0, MAX_OPTIONS);
   const options = barriers.map((b) => ({ id: b.id, text: dataText(b) }));
   const name = areaName(area);
   return [
@@ -69,22 +63,14 @@ export function templateQuestions(k: Knowledge, template: Template, areas: reado
   return [...profileQuestions(), ...areas.flatMap((a) => (template === 'barriers' ? barrierQuestions(k, a) : solutionQuestions(k, a)))];
 }
 
-/** The key areas a typed list names (ids, or words of their names in any language); unknown words are returned apart. */
+/** The key areas a typed list names (comma-separated; see keyAreaNamed); parts that name none are returned apart. */
 export function areasNamed(k: Knowledge, typed: string): { areas: KeyArea[]; unknown: string[] } {
-  const fold = (s: string) => s.toLocaleLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
   const areas: KeyArea[] = [];
   const unknown: string[] = [];
   for (const part of typed.split(/[,;]/).map((p) => p.trim()).filter(Boolean)) {
-    const words = fold(part).split(' ').filter((w) => w.length >= 3);
-    const scored = k.data.keyAreas
-      .map((area) => {
-        const names = fold([area.id.replace(/-/g, ' '), ...LANGS.map((l) => tr(area, 'name', l))].join(' ')).split(' ');
-        return { area, score: fold(part) === fold(area.id) ? 100 : words.filter((w) => names.some((n) => n.startsWith(w))).length };
-      })
-      .sort((x, y) => y.score - x.score);
-    const best = scored[0];
-    if (!best || best.score === 0 || scored[1]?.score === best.score) unknown.push(part);
-    else if (!areas.includes(best.area)) areas.push(best.area);
+    const area = keyAreaNamed(k, part);
+    if (!area) unknown.push(part);
+    else if (!areas.includes(area)) areas.push(area);
   }
   return { areas, unknown };
 }

@@ -11,7 +11,7 @@ import { quoteUserText } from '../../core/text.js';
 import type { Knowledge } from '../../knowledge/dataset.js';
 import { tr } from '../../knowledge/localize.js';
 import { profileMessages } from '../profile/messages.js';
-import { momentText } from '../polls/parse.js';
+import { momentText } from '../../common/moments.js';
 import { optionValues, type AnswerReply } from './answering.js';
 import { surveyMessages as m } from './messages.js';
 import type { COMPANY_SIZES } from './model.js';

@@ -16,7 +16,7 @@ import type { Ports } from '../../core/ports.js';
 import { listAll } from '../../store/store.js';
 import { respondentKey, requireRunner, rosterKey } from './access.js';
 import { surveyMessages as m } from './messages.js';
-import { K_ANONYMITY, PROFILE_FIELDS, participantKey, participants, participantsPrefix, responseKey, responses, responsesPrefix, surveyKey, surveys, textIn, type Survey, type SurveyResponse } from './model.js';
+import { K_ANONYMITY, PROFILE_FIELDS, participantKey, participants, responseKey, responses, responsesPrefix, surveyKey, surveys, textIn, type Survey, type SurveyResponse } from './model.js';
 import { aggregate, compareRounds, foldGroups, foldedValue, safeColumns, SurveyResultsSchema, type SurveyResults } from './results.js';
 import { answerText, compareMessage, optionText, ownAnswers, q, resultsMessage } from './render.js';
 
@@ -29,19 +29,14 @@ async function allResponses(ports: Ports, survey: Survey): Promise<SurveyRespons
   return out;
 }
 
-async function invitedCount(ports: Ports, survey: Survey): Promise<number> {
-  let n = 0;
-  for await (const _entry of listAll(ports.store, participants.name, participantsPrefix(survey.id))) n++;
-  return n;
-}
-
 /** The results: kept at archiving, else computed from the responses now. */
 export async function resultsOf(ports: Ports, survey: Survey): Promise<SurveyResults> {
   if (survey.archived) {
     const kept = SurveyResultsSchema.safeParse(survey.kept);
     if (kept.success) return kept.data;
   }
-  return aggregate({ survey, responses: await allResponses(ports, survey), invited: await invitedCount(ports, survey), optionLabel: optionText });
+    // The roster is frozen at opening and keeps forgotten members, so its size is the survey's `invited`.
+  return aggregate({ survey, responses: await allResponses(ports, survey), invited: survey.invited, optionLabel: optionText });
 }
 
 /** The ranking chart: every barrier by mean importance (barriers template), else every solution or rating. */
