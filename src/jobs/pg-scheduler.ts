@@ -34,24 +34,22 @@ WHERE key = (SELECT key FROM jobs WHERE key = $1 AND run_at <= $4 AND (lease_unt
 RETURNING key, name, run_at, payload, attempts, schedule_id, lease_id, lease_until`;
 
 export class PgScheduler implements JobScheduler {
-  private readonly clock: () => Date;
-  private readonly leaseMs: number;
-  private readonly maxAttempts: number;
-  private readonly backoffMs: (attempt: number) => number;
+  /** Clock, lease, attempts and backoff, with their defaults. */
+  private readonly settings: Required<StoreSchedulerOptions>;
   private readonly loop = new PollLoop();
 
   constructor(
     private readonly pool: pg.Pool,
     options: StoreSchedulerOptions = {},
   ) {
-    ({ clock: this.clock, leaseMs: this.leaseMs, maxAttempts: this.maxAttempts, backoffMs: this.backoffMs } = schedulerSettings(options));
+    this.settings = schedulerSettings(options);
   }
 
   async schedule(spec: JobSpec): Promise<void> {
     const runAt = spec.runAt.getTime();
     if (!Number.isFinite(runAt)) throw new Error(`schedule ${spec.key}: runAt is not a valid date`);
     // 'keep' keeps a pending job; a running one is not pending, so the new spec is stored behind its lease.
-    await this.pool.query(UPSERT, [spec.key, spec.name, runAt, JSON.stringify(spec.payload), randomUUID(), this.clock().getTime(), spec.ifPending !== 'keep']);
+    await this.pool.query(UPSERT, [spec.key, spec.name, runAt, JSON.stringify(spec.payload), randomUUID(), this.settings.clock().getTime(), spec.ifPending !== 'keep']);
   }
 
   async cancel(key: string): Promise<boolean> {
@@ -71,7 +69,7 @@ export class PgScheduler implements JobScheduler {
     let ran = 0;
     for (const key of due) {
       const lease = randomUUID();
-      const claim = (await this.pool.query<JobRow>(CLAIM, [key, lease, at + this.leaseMs, at])).rows[0];
+      const claim = (await this.pool.query<JobRow>(CLAIM, [key, lease, at + this.settings.leaseMs, at])).rows[0];
       if (!claim) continue;
       ran++;
       let error: string | undefined;
@@ -95,8 +93,8 @@ export class PgScheduler implements JobScheduler {
     const released = await this.pool.query('UPDATE jobs SET lease_id = NULL, lease_until = NULL WHERE key = $1 AND lease_id = $2 AND schedule_id <> $3', [...mine, claim.schedule_id]);
     if ((released.rowCount ?? 0) > 0) return;
     if (error === undefined) return void (await this.pool.query('DELETE FROM jobs WHERE key = $1 AND lease_id = $2', mine));
-    if (claim.attempts < this.maxAttempts) {
-      await this.pool.query('UPDATE jobs SET lease_id = NULL, lease_until = NULL, run_at = $3, last_error = $4 WHERE key = $1 AND lease_id = $2', [...mine, now + this.backoffMs(claim.attempts), error]);
+    if (claim.attempts < this.settings.maxAttempts) {
+      await this.pool.query('UPDATE jobs SET lease_id = NULL, lease_until = NULL, run_at = $3, last_error = $4 WHERE key = $1 AND lease_id = $2', [...mine, now + this.settings.backoffMs(claim.attempts), error]);
       return;
     }
     await inTransaction(this.pool, async (client) => {
@@ -123,7 +121,7 @@ export class PgScheduler implements JobScheduler {
 
   /** Polls every `intervalMs` (one indexed query) until stop(); store errors go to `onError`, the loop goes on. */
   start(run: RunJob, options: { intervalMs?: number; onError?: (error: unknown) => void } = {}): void {
-    this.loop.start(() => this.runDue(this.clock(), run), options.intervalMs ?? 1000, options.onError);
+    this.loop.start(() => this.runDue(this.settings.clock(), run), options.intervalMs ?? 1000, options.onError);
   }
 
   stop(): Promise<void> {

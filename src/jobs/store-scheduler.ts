@@ -113,10 +113,8 @@ function toJson(job: JobRecord): { [key: string]: JsonValue } {
 const leased = (job: JobRecord, now: number): boolean => job.lease !== undefined && job.lease.until > now;
 
 export class StoreScheduler implements JobScheduler {
-  private readonly clock: () => Date;
-  private readonly leaseMs: number;
-  private readonly maxAttempts: number;
-  private readonly backoffMs: (attempt: number) => number;
+  /** Clock, lease, attempts and backoff, with their defaults. */
+  private readonly settings: Required<StoreSchedulerOptions>;
   private readonly loop = new PollLoop();
   /** The earliest time (ms) at which a job may be due, as far as this instance knows; 0: unknown, look. */
   private nextDue = 0;
@@ -127,7 +125,7 @@ export class StoreScheduler implements JobScheduler {
     private readonly store: Store,
     options: StoreSchedulerOptions = {},
   ) {
-    ({ clock: this.clock, leaseMs: this.leaseMs, maxAttempts: this.maxAttempts, backoffMs: this.backoffMs } = schedulerSettings(options));
+    this.settings = schedulerSettings(options);
   }
 
   /**
@@ -137,7 +135,7 @@ export class StoreScheduler implements JobScheduler {
   async schedule(spec: JobSpec): Promise<void> {
     const runAt = spec.runAt.getTime();
     if (!Number.isFinite(runAt)) throw new Error(`schedule ${spec.key}: runAt is not a valid date`);
-    const now = this.clock().getTime();
+    const now = this.settings.clock().getTime();
     await this.store.update('jobs', spec.key, (raw) => {
       const old = parse(raw);
       // 'keep' keeps a pending job; a running one is not pending, so the new spec is queued behind it.
@@ -177,7 +175,7 @@ export class StoreScheduler implements JobScheduler {
       const claim = await this.claim(candidate, at);
       // Claimed by another runner meanwhile: free again at the latest when that lease ends.
       if (!claim) {
-        next = Math.min(next, at + this.leaseMs);
+        next = Math.min(next, at + this.settings.leaseMs);
         continue;
       }
       ran++;
@@ -229,7 +227,7 @@ export class StoreScheduler implements JobScheduler {
     const rescanMs = options.rescanMs ?? 60_000;
     this.loop.start(
       () => {
-        const now = this.clock();
+        const now = this.settings.clock();
         const idle = now.getTime() < this.nextDue && now.getTime() - this.lastScan < rescanMs;
         return idle ? Promise.resolve(0) : this.runDue(now, run);
       },
@@ -261,7 +259,7 @@ export class StoreScheduler implements JobScheduler {
       await this.store.update('jobs', job.key, (raw) => {
         const cur = parse(raw);
         if (!cur || cur.scheduleId !== job.scheduleId || cur.runAt > now || leased(cur, now)) return raw;
-        return toJson({ ...cur, attempts: cur.attempts + 1, lease: { id, until: now + this.leaseMs } });
+        return toJson({ ...cur, attempts: cur.attempts + 1, lease: { id, until: now + this.settings.leaseMs } });
       }),
     );
     return stored?.lease?.id === id ? stored : undefined;
@@ -273,7 +271,7 @@ export class StoreScheduler implements JobScheduler {
    */
   private async finish(claim: JobRecord, now: number, error: string | undefined): Promise<number | undefined> {
     const mine = (cur: JobRecord | undefined): cur is JobRecord => cur?.lease?.id === claim.lease?.id;
-    if (error !== undefined && claim.attempts >= this.maxAttempts) {
+    if (error !== undefined && claim.attempts >= this.settings.maxAttempts) {
       const dead = { ...toJson({ ...claim, lease: undefined, lastError: error }), failedAt: new Date(now).toISOString() };
       const [stays] = await this.store.updateMany(
         [{ collection: 'jobs', key: claim.key }, { collection: 'jobs_dead', key: recordKey(claim.key, claim.scheduleId) }],
@@ -294,7 +292,7 @@ export class StoreScheduler implements JobScheduler {
       const free: JobRecord = { ...cur, lease: undefined };
       if (cur.scheduleId !== claim.scheduleId) return toJson(free);
       if (error === undefined) return undefined;
-      return toJson({ ...free, runAt: now + this.backoffMs(cur.attempts), lastError: error });
+      return toJson({ ...free, runAt: now + this.settings.backoffMs(cur.attempts), lastError: error });
     });
     return parse(stays)?.runAt;
   }
