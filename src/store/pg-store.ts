@@ -11,7 +11,8 @@
  * - Acknowledgements resolve in the order the writes were made, as the embedded store's group commit does.
  * - Expired records read as absent at once and are deleted by a sweep every few minutes.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { endPool, openPool } from './pg-pool.js';
 import { loadMigrations, migrate } from './pg-migrations.js';
 import { inTransaction } from './pg-transaction.js';
 import { StoreError, type Change, type JsonValue, type ListOptions, type ListPage, type RecordRef, type Store, type WriteOptions } from './store.js';
@@ -79,13 +80,11 @@ export class PgStore implements Store {
 
   /** Connects, applies pending migrations (under their advisory lock) and returns the store. */
   static async open(connectionString: string, options: PgStoreOptions = {}): Promise<PgStore> {
-    const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10 });
-    // An idle connection the server dropped must not crash the process; the next query reports it.
-    pool.on('error', () => undefined);
+    const pool = openPool(connectionString, options.poolSize ?? 10);
     try {
       await migrate(pool, loadMigrations());
     } catch (cause) {
-      await pool.end().catch(() => undefined);
+      await endPool(pool).catch(() => undefined);
       throw new StoreError('STORE_UNREADABLE', `Cannot open the PostgreSQL store: ${(cause as Error).message}`, { cause });
     }
     return new PgStore(pool, options);
@@ -278,6 +277,6 @@ export class PgStore implements Store {
     this.closed = true;
     clearInterval(this.sweeper);
     await this.lastAck;
-    await this.pool.end();
+    await endPool(this.pool);
   }
 }

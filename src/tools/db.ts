@@ -3,7 +3,7 @@
  * pending (the same as every start does, under the same advisory lock); status lists every migration and when it was
  * applied; vacuum deletes expired records now (every instance's store also does it every ten minutes).
  */
-import pg from 'pg';
+import { endPool, openPool } from '../store/pg-pool.js';
 import { loadMigrations, migrate, migrationStatus } from '../store/pg-migrations.js';
 import { PgStore } from '../store/pg-store.js';
 
@@ -24,7 +24,7 @@ export async function db(config: DbSettings, command: string | undefined): Promi
     }
     return;
   }
-  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 1 });
+  const pool = openPool(config.DATABASE_URL, 1);
   try {
     const migrations = loadMigrations();
     if (command === 'migrate') {
@@ -34,6 +34,6 @@ export async function db(config: DbSettings, command: string | undefined): Promi
     }
     for (const s of await migrationStatus(pool, migrations)) console.log(`${String(s.id).padStart(3, '0')}_${s.name}\t${s.appliedAt ? `applied ${s.appliedAt.toISOString()}` : 'pending'}`);
   } finally {
-    await pool.end();
+    await endPool(pool);
   }
 }

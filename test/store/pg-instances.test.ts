@@ -2,34 +2,25 @@
  * Two advisor processes (`chat --jsonl`) on one PostgreSQL database at the same time, which the embedded store's lock
  * would refuse: a poll created in one is voted in both, each vote counted once, and nothing is written under DATA_DIR.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, type TestDatabase } from '../helpers/pg.js';
 import { JsonlChat, allText, type LineJson } from '../helpers/jsonl.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const ADMIN = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const database = `advisor_inst_${crypto.randomBytes(6).toString('hex')}`;
-const url = Object.assign(new URL(ADMIN), { pathname: `/${database}` }).toString();
-const admin = async (sql: string) => {
-  const c = new pg.Client({ connectionString: ADMIN });
-  await c.connect();
-  await c.query(sql);
-  await c.end();
-};
 
 describe('two advisor processes on one PostgreSQL database', () => {
   const { dir, cleanup } = tempDir();
-  beforeAll(() => admin(`CREATE DATABASE ${database}`));
+  let database: TestDatabase;
+  beforeAll(async () => void (database = await createDatabase('advisor_inst')));
   afterAll(async () => {
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await database.drop();
     cleanup();
   });
 
   it('shares one poll between them and counts every vote once', async () => {
-    const env = { DATABASE_URL: url, DATA_DIR: path.join(dir, 'unused'), ADVISOR_MANAGERS: 'maria' };
+    const env = { DATABASE_URL: database.url, DATA_DIR: path.join(dir, 'unused'), ADVISOR_MANAGERS: 'maria' };
     const [a, b] = [new JsonlChat(env), new JsonlChat(env)];
     const replies = (out: LineJson) => {
       if ('error' in out) throw new Error(out.error);

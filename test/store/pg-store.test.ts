@@ -3,39 +3,26 @@
  * it). Each run of this file uses a database of its own, created here and dropped at the end.
  */
 import { execFile } from 'node:child_process';
-import crypto from 'node:crypto';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate, migrationStatus } from '../../src/store/pg-migrations.js';
+import { endPool, openPool } from '../../src/store/pg-pool.js';
 import { PgStore } from '../../src/store/pg-store.js';
 import { PgInbox } from '../../src/jobs/pg-inbox.js';
 import { PgScheduler } from '../../src/jobs/pg-scheduler.js';
 import { StoreScheduler, type StoreSchedulerOptions } from '../../src/jobs/store-scheduler.js';
 import { schedulerContract } from '../jobs/contract.js';
+import { createDatabase, type TestDatabase } from '../helpers/pg.js';
 import { ROOT } from '../helpers/tmp.js';
 import { storeContract, type StoreHarness } from './contract.js';
 
-const ADMIN = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const database = `advisor_test_${crypto.randomBytes(6).toString('hex')}`;
-const url = (() => {
-  const u = new URL(ADMIN);
-  u.pathname = `/${database}`;
-  return u.toString();
-})();
-
+let database: TestDatabase;
+let url = '';
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
+  database = await createDatabase('advisor_test');
+  url = database.url;
 });
-afterAll(async () => {
-  const admin = new pg.Client({ connectionString: ADMIN });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.end();
-});
+afterAll(() => database.drop());
 
 /** A fresh, empty store: the tables emptied (the schema stays), with a clock the test moves. */
 function harness(): () => Promise<StoreHarness> {
@@ -43,10 +30,7 @@ function harness(): () => Promise<StoreHarness> {
     let t = Date.parse('2030-01-01T00:00:00Z');
     const now = (): Date => new Date(t);
     let store = await PgStore.open(url, { clock: now });
-    const wipe = new pg.Client({ connectionString: url });
-    await wipe.connect();
-    await wipe.query('TRUNCATE records');
-    await wipe.end();
+    await store.pool.query('TRUNCATE records');
     return {
       store,
       now,
@@ -87,33 +71,24 @@ schedulerContract('PgScheduler (PostgreSQL jobs table)', schedulerHarness((store
 
 describe('PostgreSQL migrations', () => {
   it('applies each migration once, also when several instances open an empty database together', async () => {
-    const fresh = `${database}_m`;
-    const admin = new pg.Client({ connectionString: ADMIN });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${fresh}`);
+    const fresh = await createDatabase('advisor_mig');
     try {
-      const u = new URL(ADMIN);
-      u.pathname = `/${fresh}`;
-      const stores = await Promise.all(Array.from({ length: 4 }, () => PgStore.open(u.toString())));
-      const pool = new pg.Pool({ connectionString: u.toString() });
+      const stores = await Promise.all(Array.from({ length: 4 }, () => PgStore.open(fresh.url)));
+      const pool = openPool(fresh.url);
       const status = await migrationStatus(pool);
       expect(status.map((s) => s.id)).toEqual([1, 2, 3]);
       expect(status.every((s) => s.appliedAt instanceof Date)).toBe(true);
       expect((await pool.query('SELECT count(*)::int AS n FROM schema_migrations')).rows[0].n).toBe(3);
-      await pool.end();
+      await endPool(pool);
       await Promise.all(stores.map((s) => s.close()));
     } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${fresh} WITH (FORCE)`);
-      await admin.end();
+      await fresh.drop();
     }
   });
 
   it('moves the jobs and the inbox of the records-based store into their tables', async () => {
-    const fresh = `${database}_j`;
-    const admin = new pg.Client({ connectionString: ADMIN });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${fresh}`);
-    const pool = new pg.Pool({ connectionString: Object.assign(new URL(ADMIN), { pathname: `/${fresh}` }).toString() });
+    const fresh = await createDatabase('advisor_jobs');
+    const pool = openPool(fresh.url);
     try {
       const all = loadMigrations();
       await migrate(pool, all.slice(0, 1));
@@ -133,19 +108,14 @@ describe('PostgreSQL migrations', () => {
       expect(await s.pending()).toEqual([{ name: 'polls.close', key: 'polls.close:abcdef', runAt: new Date(1_800_000_000_000), attempts: 1 }]);
       expect((await pool.query("SELECT count(*)::int AS n FROM records WHERE collection = 'jobs'")).rows[0].n).toBe(0);
     } finally {
-      await pool.end();
-      await admin.query(`DROP DATABASE IF EXISTS ${fresh} WITH (FORCE)`);
-      await admin.end();
+      await endPool(pool);
+      await fresh.drop();
     }
   });
 
   it('shows and applies them with advisor db status and db migrate', async () => {
-    const fresh = `${database}_c`;
-    await new Promise<void>((resolve, reject) => {
-      const admin = new pg.Client({ connectionString: ADMIN });
-      admin.connect().then(() => admin.query(`CREATE DATABASE ${fresh}`)).then(() => admin.end()).then(resolve, reject);
-    });
-    const u = Object.assign(new URL(ADMIN), { pathname: `/${fresh}` }).toString();
+    const fresh = await createDatabase('advisor_cli');
+    const u = fresh.url;
     const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['dist/cli.js', ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: u, LOG_LEVEL: 'warn' } });
     try {
       expect((await cli('db', 'status')).stdout).toBe('001_records\tpending\n002_jobs\tpending\n003_inbox\tpending\n');
@@ -155,10 +125,7 @@ describe('PostgreSQL migrations', () => {
       const bad = await promisify(execFile)(process.execPath, ['dist/cli.js', 'db', 'status'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' } }).catch((e: { code: number; stderr: string }) => e);
       expect(bad).toMatchObject({ code: 1, stderr: expect.stringMatching(/need DATABASE_URL/) });
     } finally {
-      const admin = new pg.Client({ connectionString: ADMIN });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${fresh} WITH (FORCE)`);
-      await admin.end();
+      await fresh.drop();
     }
   });
 });

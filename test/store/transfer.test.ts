@@ -7,8 +7,8 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endPool, openPool } from '../../src/store/pg-pool.js';
 import { JsonlChat } from '../helpers/jsonl.js';
 import { createDatabase, type TestDatabase } from '../helpers/pg.js';
 import { ROOT, tempDir } from '../helpers/tmp.js';
@@ -74,7 +74,7 @@ describe('export and import between lowdb and PostgreSQL', () => {
     fs.writeFileSync(file, [header, JSON.stringify({ collection: 'profiles', key: 'cli:-:x', value: {} }), JSON.stringify({ collection: 'nope', key: 'k', value: 1 })].join('\n'));
     const failed = await cli(env, 'import', file).catch((e: { code: number; stderr: string }) => e);
     expect(failed).toMatchObject({ code: 1, stderr: expect.stringMatching(/line 3: no collection "nope"/) });
-    const pool = new pg.Pool({ connectionString: env.DATABASE_URL });
+    const pool = openPool(env.DATABASE_URL);
     try {
       expect((await pool.query('SELECT count(*)::int AS n FROM records')).rows[0].n).toBe(0);
       fs.writeFileSync(file, [header, JSON.stringify({ collection: 'profiles', key: 'cli:-:x', value: { updatedAt: 'x' }, expiresAt: '2000-01-01T00:00:00.000Z' })].join('\n'));
@@ -83,7 +83,7 @@ describe('export and import between lowdb and PostgreSQL', () => {
       expect((await cli(env, 'db', 'vacuum')).stdout).toBe('deleted 1 expired records\n');
       expect((await pool.query('SELECT count(*)::int AS n FROM records')).rows[0].n).toBe(0);
     } finally {
-      await pool.end();
+      await endPool(pool);
     }
   }, 60_000);
 });
