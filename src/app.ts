@@ -22,7 +22,7 @@ import { StoreScheduler, type JobScheduler } from './jobs/store-scheduler.js';
 import { Knowledge, loadDataset } from './knowledge/dataset.js';
 import { RetrievalIndex } from './knowledge/retrieval.js';
 import { Matcher } from './nlu/matcher.js';
-import { teamsConversations, teamsInvokes, teamsUsers } from './channels/teams/references.js';
+import { teamsConversations, teamsInvokes, teamsTenants, teamsUsers } from './channels/teams/references.js';
 import { fileLinks } from './channels/files/files.js';
 import { guideTerms } from './knowledge/guide-index.js';
 import type { CollectionSpec } from './store/collections.js';
@@ -37,7 +37,7 @@ import type { Store } from './store/store.js';
  * store knows their layout. (Slack's delivery ids are the inbox's keys now; `slack_deliveries` files of an older
  * version expire by themselves and are never read.)
  */
-export const CHANNEL_COLLECTIONS: readonly CollectionSpec[] = [outbox, installations, inboxCollection, inboxDoneCollection, webTurns, teamsConversations, teamsUsers, teamsInvokes, fileLinks];
+export const CHANNEL_COLLECTIONS: readonly CollectionSpec[] = [outbox, installations, inboxCollection, inboxDoneCollection, webTurns, teamsConversations, teamsUsers, teamsTenants, teamsInvokes, fileLinks];
 
 export interface AdvisorApp {
   advisor: Advisor;

@@ -12,7 +12,7 @@ import { remember } from '../../src/channels/teams/references.js';
 import { createLogger } from '../../src/common/logger.js';
 import { AdvisorError } from '../../src/core/errors.js';
 import { LowdbStore } from '../../src/store/lowdb-store.js';
-import { teamsConversations, teamsInvokes, teamsUsers } from '../../src/channels/teams/references.js';
+import { teamsConversations, teamsInvokes, teamsTenants, teamsUsers } from '../../src/channels/teams/references.js';
 import { fileLinks } from '../../src/channels/files/files.js';
 import { cardProblems } from '../helpers/cards.js';
 import { FakeConnector, cardOf, cardText } from '../helpers/fake-connector.js';
@@ -21,7 +21,7 @@ import { FakeClock } from '../helpers/advisor.js';
 describe('Teams Messenger and Directory', () => {
   const connector = new FakeConnector();
   const clock = new FakeClock();
-  const store = LowdbStore.memory({ collections: [teamsConversations, teamsUsers, teamsInvokes, fileLinks], clock: clock.now });
+  const store = LowdbStore.memory({ collections: [teamsConversations, teamsUsers, teamsTenants, teamsInvokes, fileLinks], clock: clock.now });
   const logger = createLogger('silent');
   let messenger: TeamsMessenger;
   let files: FileLinks;
@@ -53,9 +53,26 @@ describe('Teams Messenger and Directory', () => {
     await messenger.post({ channel: 'teams', team: 't1', conversation: '19:channel' }, { text: 'Your vote: A' }, { privateTo: { channel: 'teams', team: 't1', user: '29:ann' } });
     expect(cardText(cardOf(connector.sent('a:ann-1on1').at(-1)!))).toBe('Your vote: A');
     expect(await messenger.direct({ channel: 'teams', team: 't1', user: '29:ann' })).toEqual({ channel: 'teams', team: 't1', conversation: 'a:ann-1on1' });
-    const unknown = messenger.direct({ channel: 'teams', team: 't1', user: '29:never-seen' });
-    await expect(unknown).rejects.toBeInstanceOf(AdvisorError);
-    await expect(messenger.direct({ channel: 'teams', team: 't1', user: '29:never-seen' })).rejects.toThrow(/cannot reach this person yet: they need to open a chat with the advisor, or the app must be installed for them/);
+    expect(connector.calls.some((c) => c.path === '/v3/conversations')).toBe(false);
+    // Teams refuses a 1:1 chat with a member the app is not installed for (403); a tenant never seen is not tried.
+    connector.unreachable.add('29:not-installed');
+    const refused = messenger.direct({ channel: 'teams', team: 't1', user: '29:not-installed' });
+    await expect(refused).rejects.toBeInstanceOf(AdvisorError);
+    await expect(refused).rejects.toThrow(/cannot reach this person yet: they need to open a chat with the advisor, or the app must be installed for them/);
+    const calls = connector.calls.length;
+    await expect(messenger.direct({ channel: 'teams', team: 't-unknown', user: '29:ann' })).rejects.toThrow(/cannot reach this person yet/);
+    expect(connector.calls.length).toBe(calls);
+  });
+
+  it('creates the 1:1 chat of a team member who never wrote to the bot, once, and sends there', async () => {
+    const address = await messenger.direct({ channel: 'teams', team: 't1', user: '29:cy' });
+    expect(address).toEqual({ channel: 'teams', team: 't1', conversation: 'a:conv-cy' });
+    const created = connector.calls.filter((c) => c.path === '/v3/conversations');
+    expect(created.at(-1)!.body).toMatchObject({ isGroup: false, bot: { id: '28:bot' }, members: [{ id: '29:cy' }], tenantId: 't1', channelData: { tenant: { id: 't1' } } });
+    await messenger.post(address, { text: 'You are invited' });
+    expect(cardText(cardOf(connector.sent('a:conv-cy').at(-1)!))).toBe('You are invited');
+    expect(await messenger.direct({ channel: 'teams', team: 't1', user: '29:cy' })).toEqual(address);
+    expect(connector.calls.filter((c) => c.path === '/v3/conversations')).toHaveLength(created.length);
   });
 
   it('reads every member (paged) and the time zone the client sent', async () => {

@@ -1,7 +1,8 @@
 /**
  * A fake Bot Connector on loopback, speaking the v3 REST protocol the Bot Framework uses: it records replies and new
- * messages (POST /v3/conversations/{id}/activities[/{replyTo}]), updates (PUT …/activities/{id}), deletes, and
- * answers the paged members call. The Teams channel's activities name it as their serviceUrl.
+ * messages (POST /v3/conversations/{id}/activities[/{replyTo}]), updates (PUT …/activities/{id}), deletes, creates
+ * 1:1 conversations (POST /v3/conversations, refused with 403 for the members in `unreachable`) and answers the paged
+ * members call. The Teams channel's activities name it as their serviceUrl.
  */
 import http from 'node:http';
 
@@ -19,6 +20,8 @@ export interface ConnectorCall {
 export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
   members: { id: string; name: string; aadObjectId?: string }[] = [];
+  /** Members a 1:1 conversation cannot be created with (the app is not installed for them): 403. */
+  unreachable = new Set<string>();
   /** While true, requests are recorded and never answered (a hung Bot Connector). */
   hang = false;
   private server?: http.Server;
@@ -39,6 +42,15 @@ export class FakeConnector {
         if (this.hang) return;
         res.setHeader('content-type', 'application/json');
         if (m?.[2] === 'pagedmembers') return void res.end(JSON.stringify({ members: this.members }));
+        if (req.method === 'POST' && url.pathname === '/v3/conversations') {
+          const member = (body.members as { id: string }[] | undefined)?.[0]?.id ?? '';
+          if (this.unreachable.has(member)) {
+            res.statusCode = 403;
+            return void res.end(JSON.stringify({ error: { code: 'Forbidden', message: 'The bot is not installed for this user' } }));
+          }
+          // The id a user's 1:1 chat has in this fake (teamsActivity's default), so a created chat and an opened one agree.
+          return void res.end(JSON.stringify({ id: `a:conv-${member.replace(/^29:/, '')}` }));
+        }
         if (req.method === 'DELETE') return void res.end('{}');
         call.id = req.method === 'PUT' ? m?.[3] : `m${++this.n}`;
         res.end(JSON.stringify({ id: call.id }));

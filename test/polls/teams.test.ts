@@ -63,9 +63,10 @@ describe('polls in Teams', () => {
     await connector.waitFor(() => connector.sent('a:conv-bo').length > 0);
     await press('bo', id, optionOf(card, /Contacts/));
     await connector.waitFor(() => connector.sent('a:conv-bo').some((c) => /You placed a dot on \*\*Contacts\*\*/.test(cardText(cardOf(c)))));
-    // Typed, where there are no buttons.
+    // Typed, where there are no buttons: the private reply goes to a 1:1 chat created for cy, not into the channel.
     await say('cy', 'dots 2 3');
-    await connector.waitFor(() => connector.sent(CHANNEL).some((c) => Array.isArray(c.body.attachments) && /Your vote is saved/.test(cardText(cardOf(c)))));
+    await connector.waitFor(() => connector.sent('a:conv-cy').some((c) => Array.isArray(c.body.attachments) && /Your vote is saved/.test(cardText(cardOf(c)))));
+    expect(connector.sent(CHANNEL).some((c) => /Your vote is saved/.test(JSON.stringify(c.body)))).toBe(false);
 
     // The card is updated in place, coalesced to about one update a second.
     await connector.waitFor(() => updatesOf(id).some((u) => /3 members have voted/.test(cardText(cardOf(u)))), 10_000);

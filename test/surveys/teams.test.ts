@@ -1,7 +1,8 @@
 /**
  * Surveys in Teams: the real botbuilder adapter in the real server, the channel's members read through the fake Bot
  * Connector (TeamsInfo paged members), invitations sent proactively to the members' stored 1:1 conversation
- * references, answered by Action.Execute and typed messages; every card checked against the Adaptive Cards schema.
+ * references or to 1:1 chats created for those who never wrote to the bot, answered by Action.Execute and typed
+ * messages; every card checked against the Adaptive Cards schema.
  */
 import { describe, expect, it } from 'vitest';
 import { cardProblems } from '../helpers/cards.js';
@@ -14,7 +15,8 @@ type Card = { body: Record<string, unknown>[] };
 
 describe('surveys in Teams', () => {
   const { connector, post, cards } = teamsRig({ ADVISOR_FACILITATORS: '29:fac' });
-  connector.members = ['fac', 'ann', 'bo', 'cy'].map((u) => ({ id: `29:${u}`, name: u }));
+  connector.members = ['fac', 'ann', 'bo', 'cy', 'dee'].map((u) => ({ id: `29:${u}`, name: u }));
+  connector.unreachable.add('29:dee');
 
   const inChannel = (user: string, text: string) => post(teamsActivity(connector, { user, conversationType: 'channel', conversationId: CHANNEL, text: `<at>Advisor</at> ${text}`, entities: [mention] }));
   const personal = (user: string, text: string) => post(teamsActivity(connector, { user, text }));
@@ -25,13 +27,20 @@ describe('surveys in Teams', () => {
   const shown = (r: { body?: Record<string, unknown> }) => (r.body?.type === 'application/vnd.microsoft.card.adaptive' ? cardText(r.body.value as Card) : String(r.body?.value));
 
   it('invites a channel’s members through their 1:1 references and runs the survey with card actions', async () => {
-    // ann and bo have a 1:1 chat with the advisor (their conversation references are stored); cy has none.
+    // ann and bo have a 1:1 chat with the advisor (their conversation references are stored); cy and dee have none:
+    // a chat is created for cy, and Teams refuses one for dee (the app is not installed for them).
     await personal('ann', 'help');
     await personal('bo', 'help');
     await inChannel('fac', 'survey new "Barriers 2026" --template solutions --areas networking --audience here --closes 10d');
     expect((await inChannel('fac', 'survey open')).status).toBe(200);
-    await connector.waitFor(() => sentTo('ann').some((c) => /invites you to a short survey/.test(textOf(c))) && sentTo('bo').some((c) => /invites you/.test(textOf(c))));
+    await connector.waitFor(() => ['ann', 'bo', 'cy'].every((u) => sentTo(u).some((c) => /invites you to a short survey/.test(textOf(c)))));
     expect(sentTo('fac').some((c) => /invites you/.test(textOf(c)))).toBe(false);
+    const created = connector.calls.filter((c) => c.method === 'POST' && c.path === '/v3/conversations');
+    expect(created.map((c) => c.body)).toEqual(
+      expect.arrayContaining(['29:cy', '29:dee'].map((id) => expect.objectContaining({ isGroup: false, bot: expect.objectContaining({ id: '28:bot' }), members: [expect.objectContaining({ id })], tenantId: 'tenant-1' }))),
+    );
+    expect(created.every((c) => c.authorization === undefined || /^Bearer /.test(c.authorization))).toBe(true);
+    expect(created.some((c) => c.body.members && (c.body.members as { id: string }[])[0]!.id === '29:ann')).toBe(false);
     const invitation = sentTo('ann').find((c) => /invites you/.test(textOf(c)))!;
     const start = cardActions(cardOf(invitation)).find((a) => a.verb === 'surveys.start')!;
 
@@ -47,9 +56,14 @@ describe('surveys in Teams', () => {
     const pressed = await press('ann', question.id!, four);
     await connector.waitFor(() => [shown(pressed), ...sentTo('ann').map(textOf)].some((t) => /Would your company use it\?/.test(t)));
 
-    // The status: cy could not be reached (no 1:1 chat), completion only.
+    // cy answers in the chat created for them, which is remembered (not created again).
+    await personal('cy', 'continue survey');
+    await connector.waitFor(() => sentTo('cy').some((c) => /In which country/.test(textOf(c))));
+    // The status: dee could not be reached, completion only.
     await inChannel('fac', 'survey status');
-    await connector.waitFor(() => connector.sent(CHANNEL).some((c) => /Invited 3 · started 1 · finished 0[\s\S]*1 member could not be reached/.test(textOf(c))));
+    // It goes to the facilitator's 1:1 chat, created for them (they had only written in the channel).
+    await connector.waitFor(() => sentTo('fac').some((c) => /Invited 4 · started 2 · finished 0[\s\S]*1 member could not be reached/.test(textOf(c))));
+    expect(connector.calls.filter((c) => c.path === '/v3/conversations' && (c.body.members as { id: string }[])[0]!.id === '29:cy')).toHaveLength(1);
     for (const card of cards()) expect(cardProblems(card)).toEqual([]);
   });
 });

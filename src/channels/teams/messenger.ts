@@ -14,9 +14,11 @@ import type { Directory, Messenger } from '../../core/ports.js';
 import type { Store } from '../../store/store.js';
 import type { FileLinks } from '../files/files.js';
 import { teamsMessages } from './messages.js';
-import { ConversationRefSchema, conversationKey, teamsConversations, teamsUsers, userKey, type ConversationRef } from './references.js';
+import { ConversationRefSchema, conversationKey, rememberTenant, teamsConversations, teamsTenants, teamsUsers, tenantKey, userKey, type ConversationRef } from './references.js';
 import { cardAttachment, renderCard, summaryText, type AdaptiveCard, type FileLink } from './render.js';
 
+/** No audience: botbuilder then uses the configured cloud's (public or government); its parameter type says string. */
+const CONFIGURED_AUDIENCE = undefined as unknown as string;
 /** Members are read in pages of this size (TeamsInfo's maximum is 500). */
 const MEMBER_PAGE = 200;
 
@@ -132,12 +134,16 @@ export class TeamsMessenger implements Messenger, Directory {
   }
 
   /**
-   * Where a private reply to `user` goes from a shared conversation: their 1:1 chat; undefined when they cannot be
-   * reached privately yet (it is then said where they are, rather than not at all).
+   * Where a private reply to `user` goes from a shared conversation: their 1:1 chat (with `create`, one is created if
+   * they have none); undefined when they cannot be reached privately (it is then said where they are, rather than not
+   * at all).
    */
-  async privateAddress(ref: ConversationRef, user: string): Promise<Address | undefined> {
+  async privateAddress(ref: ConversationRef, user: string, options: { create: boolean }): Promise<Address | undefined> {
     if (ref.conversationType === 'personal') return undefined;
-    return this.direct({ channel: 'teams', team: ref.tenantId, user }).catch(() => undefined);
+    const address = { channel: 'teams' as const, team: ref.tenantId, user };
+    if (options.create) return this.direct(address).catch(() => undefined);
+    const personal = (await teamsUsers.get(this.store, userKey(ref.tenantId, user)))?.personal;
+    return personal ? { channel: 'teams', team: ref.tenantId, conversation: personal.conversationId } : undefined;
   }
 
   async delete(ref: MessageRef): Promise<void> {
@@ -145,10 +151,41 @@ export class TeamsMessenger implements Messenger, Directory {
     await inConversation(this.sender, conversation, (ctx) => ctx.deleteActivity(ref.id));
   }
 
+  /**
+   * The user's 1:1 chat: the one they opened, else one created now (POST /v3/conversations), which Teams allows for a
+   * member of a team the app is installed in. Unreachable when the tenant is unknown or Teams refuses (403, 404).
+   */
   async direct(user: UserAddress): Promise<Address> {
     const record = await teamsUsers.get(this.store, userKey(user.team, user.user));
-    if (!record?.personal) throw new UnreachableError(teamsMessages('en').cannotReach);
-    return { channel: 'teams', team: user.team, conversation: record.personal.conversationId };
+    const personal = record?.personal ?? (await this.openPersonal(user));
+    return { channel: 'teams', team: user.team, conversation: personal.conversationId };
+  }
+
+  private async openPersonal(user: UserAddress): Promise<ConversationRef> {
+    const tenant = await teamsTenants.get(this.store, tenantKey(user.team));
+    if (!tenant) throw new UnreachableError(teamsMessages('en').cannotReach);
+    const { via } = tenant;
+    const parameters = { isGroup: false, bot: { id: via.botId, name: via.botName ?? '' }, members: [{ id: user.user, name: '' }], tenantId: user.team, channelData: { tenant: { id: user.team } } };
+    let created: string | undefined;
+    try {
+      await withTimeout(
+        this.sender.adapter.createConversationAsync(this.sender.appId, via.channelId, via.serviceUrl, CONFIGURED_AUDIENCE, parameters, async (ctx) => {
+          created = ctx.activity.conversation?.id;
+        }),
+        this.sender.timeoutMs,
+      );
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      // The user is not in a team the app is installed in, or has blocked the bot: asking again will not help.
+      if (status === 403 || status === 404) throw new UnreachableError(teamsMessages('en').cannotReach);
+      throw error;
+    }
+    if (!created) throw new UnreachableError(teamsMessages('en').cannotReach);
+    const ref = ConversationRefSchema.parse({ ...via, conversationId: created, conversationType: 'personal', tenantId: user.team });
+    const at = new Date().toISOString();
+    await teamsConversations.update(this.store, conversationKey(user.team, created), (current) => ({ greeted: false, ...current, ref, updatedAt: at }));
+    await teamsUsers.update(this.store, userKey(user.team, user.user), (current) => ({ ...current, personal: current?.personal ?? ref, updatedAt: at }));
+    return ref;
   }
 
   async forget(user: UserAddress): Promise<void> {
@@ -157,6 +194,8 @@ export class TeamsMessenger implements Messenger, Directory {
 
   async members(conversation: Address): Promise<UserAddress[]> {
     const ref = await this.reference(conversation);
+    // The members may be written to later (a survey's invitations): the tenant's way in must be known by then.
+    await rememberTenant(this.store, ref, new Date());
     return inConversation(this.sender, ref, async (ctx) => {
       const out: UserAddress[] = [];
       let token: string | undefined;
@@ -192,7 +231,7 @@ export class TeamsTurnOutput implements TurnOutput {
 
   async say(message: Message, options: SayOptions = {}): Promise<MessageRef | undefined> {
     const t = this.target;
-    const to = options.audience === 'private' ? await this.messenger.privateAddress(t.ref, t.user) : undefined;
+    const to = options.audience === 'private' ? await this.messenger.privateAddress(t.ref, t.user, { create: true }) : undefined;
     return to ? this.messenger.post(to, message) : this.messenger.send(t.ref, message);
   }
 
@@ -223,8 +262,9 @@ export class InvokeTurnOutput implements TurnOutput {
   ) {}
 
   async say(message: Message, options: SayOptions = {}): Promise<MessageRef | undefined> {
-    // Private messages in a shared conversation go to the user's 1:1 chat, as from the inbox.
-    const to = options.audience === 'private' ? await this.messenger.privateAddress(this.ref, this.user) : undefined;
+    // Private messages in a shared conversation go to the user's 1:1 chat if they have one (creating one would keep
+    // the click waiting on another Bot Connector call; the invoke's card below is private too).
+    const to = options.audience === 'private' ? await this.messenger.privateAddress(this.ref, this.user, { create: false }) : undefined;
     if (to) return this.messenger.post(to, message);
     // A click is private (a vote in an anonymous poll): without a 1:1 chat its reply becomes the invoke's card, which
     // Teams shows to the user who clicked only, never a message everyone in the conversation reads.

@@ -35,16 +35,38 @@ const UserRecord = z.object({
   updatedAt: z.string(),
 });
 
+/**
+ * How the bot reaches a tenant: its Bot Connector endpoint and the bot's id there. Enough to create a 1:1 chat with
+ * a member of a team the app is installed in, who has never written to the bot (a survey's invitation).
+ */
+export const TenantRefSchema = ConversationRefSchema.pick({ channelId: true, serviceUrl: true, botId: true, botName: true });
+export type TenantRef = z.infer<typeof TenantRefSchema>;
+const TenantRecord = z.object({ via: TenantRefSchema, updatedAt: z.string() });
+
 /** Keyed by tenant and conversation id. */
 export const teamsConversations = defineCollection('teams_conversations', ConversationRecord, { split: 'hash', buckets: 16 });
 /** Keyed by tenant and user id: one file per user. */
 export const teamsUsers = defineCollection('teams_users', UserRecord, { split: 'owner', segments: 2 });
+
+/** Keyed by tenant: one small record each, rewritten only when a conversation of the tenant is new or changed. */
+export const teamsTenants = defineCollection('teams_tenants', TenantRecord, { split: 'single' });
 
 /** A card action answered once: a retried invoke (same activity id) gets the same response body. */
 export const teamsInvokes = defineCollection('teams_invokes', z.object({ body: z.unknown() }), { split: 'hash', buckets: 16 });
 
 export const conversationKey = (tenant: string | undefined, conversation: string) => recordKey(tenant ?? '-', conversation);
 export const userKey = (tenant: string | undefined, user: string) => recordKey(tenant ?? '-', user);
+export const tenantKey = (tenant: string | undefined) => tenant ?? '-';
+
+const tenantRefOf = (ref: ConversationRef): TenantRef => TenantRefSchema.parse(ref);
+
+/** Remembers how to reach the conversation's tenant, unless that is what is remembered already. */
+export async function rememberTenant(store: Store, ref: ConversationRef, now: Date): Promise<void> {
+  const via = tenantRefOf(ref);
+  const key = tenantKey(ref.tenantId);
+  if (JSON.stringify((await teamsTenants.get(store, key))?.via) === JSON.stringify(via)) return;
+  await teamsTenants.update(store, key, () => ({ via, updatedAt: now.toISOString() }));
+}
 
 const sameRef = (a: ConversationRef | undefined, b: ConversationRef) => a !== undefined && JSON.stringify(a) === JSON.stringify(b);
 
@@ -57,6 +79,7 @@ export async function remember(store: Store, ref: ConversationRef, user: { id: s
   const conversation = conversationKey(ref.tenantId, ref.conversationId);
   if (!sameRef((await teamsConversations.get(store, conversation))?.ref, ref)) {
     await teamsConversations.update(store, conversation, (current) => ({ greeted: false, ...current, ref, updatedAt: at }));
+    await rememberTenant(store, ref, now);
   }
   if (!user) return;
   const key = userKey(ref.tenantId, user.id);
