@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate, migrationStatus } from '../../src/store/pg-migrations.js';
 import { endPool, openPool } from '../../src/store/pg-pool.js';
 import { PgStore } from '../../src/store/pg-store.js';
+import type { JsonValue } from '../../src/store/store.js';
 import { PgInbox } from '../../src/jobs/pg-inbox.js';
 import { PgScheduler } from '../../src/jobs/pg-scheduler.js';
 import { StoreScheduler, type StoreSchedulerOptions } from '../../src/jobs/store-scheduler.js';
@@ -45,6 +46,61 @@ function harness(): () => Promise<StoreHarness> {
 }
 
 storeContract('PgStore (PostgreSQL)', harness());
+
+describe('PgStore: one record written by several instances at once', () => {
+  it('loses no change when optimistic updates, locked updateManys and deletes of one record race across two pools', async () => {
+    const [a, b] = await Promise.all([PgStore.open(url), PgStore.open(url)]);
+    try {
+      await a.pool.query('TRUNCATE records');
+      const bump = (x: JsonValue | undefined) => (typeof x === 'number' ? x : 0) + 1;
+      // 2 × 60 single-record updates (each tries one conditional statement first) and 2 × 20 two-record updateManys
+      // (always under the lock) on the same counter, all at once.
+      await Promise.all(
+        [a, b].flatMap((s) => [
+          ...Array.from({ length: 60 }, () => s.update('c', 'n', bump)),
+          ...Array.from({ length: 20 }, (_, i) => s.updateMany([{ collection: 'c', key: 'n' }, { collection: 'c', key: `side${i % 3}` }], ([n, side]) => [bump(n), bump(side)])),
+          ...Array.from({ length: 20 }, () => s.increment('c', 'm')),
+        ]),
+      );
+      expect(await a.get('c', 'n')).toBe(160);
+      expect(await b.get('c', 'm')).toBe(40);
+      // Creating a missing record: each of the racing creators sees the record as the others left it.
+      await Promise.all([a, b].flatMap((s) => Array.from({ length: 30 }, () => s.update('c', 'new', (x) => ({ count: ((x as { count?: number } | undefined)?.count ?? 0) + 1 })))));
+      expect(await a.get('c', 'new')).toEqual({ count: 60 });
+      // A delete racing with updates: the updates after it start again from nothing, none is applied twice.
+      const results = await Promise.all([a.update('c', 'new', () => undefined), ...Array.from({ length: 10 }, () => b.update('c', 'new', (x) => ({ count: ((x as { count?: number } | undefined)?.count ?? 0) + 1 })))]);
+      const counts = results.slice(1).map((r) => (r as { count: number }).count).sort((x, y) => x - y);
+      const before = counts.filter((c) => c > 60).length;
+      expect(counts).toEqual([...Array.from({ length: 10 - before }, (_, i) => i + 1), ...Array.from({ length: before }, (_, i) => 61 + i)]);
+      expect(await a.get('c', 'new')).toEqual(before === 10 ? undefined : { count: 10 - before });
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('an optimistic update never writes under a locked transaction of another instance: it waits and applies after', async () => {
+    const store = await PgStore.open(url);
+    const other = await store.pool.connect();
+    try {
+      await store.put('c', 'held', 1);
+      // Another instance's locked transaction (as updateMany runs one): the record's advisory lock, then its read.
+      await other.query('BEGIN');
+      await other.query("SELECT pg_advisory_xact_lock(hashtextextended($1 || E'\\x1f' || encode($2::bytea, 'hex'), 0))", ['c', Buffer.from('held', 'utf16le').swap16()]);
+      let settled = false;
+      const update = store.update('c', 'held', (x) => (x as number) + 1).finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+      // The locked transaction writes what it computed from its read, and commits: the update then builds on it.
+      await other.query("UPDATE records SET value = '10' WHERE collection = 'c' AND sort_key = $1", [Buffer.from('held', 'utf16le').swap16()]);
+      await other.query('COMMIT');
+      expect(await update).toBe(11);
+      expect(await store.get('c', 'held')).toBe(11);
+    } finally {
+      other.release();
+      await store.close();
+    }
+  });
+});
 
 /** A scheduler contract harness on a wiped database; `make` builds the scheduler on the (re)opened store. */
 const schedulerHarness =
