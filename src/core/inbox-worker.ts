@@ -115,7 +115,7 @@ export class InboxWorker {
       this.takeover = setInterval(() => void this.recover().catch((err: unknown) => this.logger.warn({ err: { message: (err as Error).message } }, 'could not look for turns to take over')), this.takeoverMs);
       this.takeover.unref();
     }
-    const pending = (await this.inbox.allPending()).filter((p) => !this.queued.has(p.key) && !this.inbox.heldElsewhere(p.item));
+    const pending = (await this.inbox.claimable()).filter((p) => !this.queued.has(p.key));
     const runnable = pending.filter((p) => this.channels.has(p.item.channel));
     for (const p of runnable) this.enqueue(p);
     if (pending.length > runnable.length) this.logger.warn({ waiting: pending.length - runnable.length }, 'inbox holds turns of channels that are not running; they wait for those channels');

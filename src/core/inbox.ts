@@ -59,7 +59,11 @@ export interface InboxStore {
   readonly shared: boolean;
   accept(input: { key: string; channel: string; order: string; event: InboundEvent; target: object }): Promise<Accepted | undefined>;
   pending(key: string): Promise<PendingItem | undefined>;
-  allPending(): Promise<(Accepted & { item: PendingItem })[]>;
+  /**
+   * Pending turns this instance may take, oldest first: every one on an unshared store (what a restarted server must
+   * finish); on a shared one those whose lease is its own or has ended (the instance that held them is gone).
+   */
+  claimable(): Promise<(Accepted & { item: PendingItem })[]>;
   delivered(key: string, index: string, ref: MessageRef | undefined): Promise<void>;
   startAttempt(key: string, firstRun: boolean): Promise<{ item: PendingItem; written: Promise<unknown> } | undefined>;
   noticeSent(key: string, notice: string): Promise<void>;
@@ -68,8 +72,6 @@ export interface InboxStore {
   finished(key: string): Promise<z.infer<typeof FinishedItem> | undefined>;
   /** True when the turn may run now: no earlier delivery of its conversation is pending (on any instance). */
   mayRun(order: string, key: string, seq: number): Promise<boolean>;
-  /** True when another instance holds the item now. */
-  heldElsewhere(item: PendingItem): boolean;
 }
 
 export interface InboxOptions {
@@ -143,8 +145,8 @@ export class Inbox implements InboxStore {
     return record && !(await inboxDoneCollection.get(this.store, key)) ? record : undefined;
   }
 
-  /** Every pending item, oldest first: what a restarted server must finish. */
-  async allPending(): Promise<(Accepted & { item: PendingItem })[]> {
+  /** Every pending item, oldest first: one process, so every one is this one's to finish. */
+  async claimable(): Promise<(Accepted & { item: PendingItem })[]> {
     const found: (Accepted & { item: PendingItem })[] = [];
     let after: string | undefined;
     for (;;) {
@@ -182,10 +184,6 @@ export class Inbox implements InboxStore {
   /** One process: the worker's lanes keep each conversation's order. */
   async mayRun(): Promise<boolean> {
     return true;
-  }
-
-  heldElsewhere(): boolean {
-    return false;
   }
 
   /** Records that a failure notice went out, so a re-run does not send it again. */

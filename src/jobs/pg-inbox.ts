@@ -41,6 +41,8 @@ type Row = {
   lease_owner: string | null;
   lease_until: string | null;
 };
+/** At most this many turns are taken over per scan. */
+const CLAIMABLE_BATCH = 1000;
 const COLUMNS = 'key, arrival, order_key, channel, accepted_at, event, target, attempts, delivered, notices, last_error, lease_owner, lease_until';
 
 function itemOf(r: Row): PendingItem {
@@ -102,8 +104,12 @@ export class PgInbox implements InboxStore {
   }
 
   /** Every pending delivery in arrival order. (Expired finished ones are deleted by the store's sweep.) */
-  async allPending(): Promise<(Accepted & { item: PendingItem })[]> {
-    const r = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM inbox ORDER BY arrival`);
+  /**
+   * The turns no live instance holds, oldest first: every instance asks every few seconds, so the rows that others
+   * are running are left out in the query, and one call takes at most CLAIMABLE_BATCH (the next takes the rest).
+   */
+  async claimable(): Promise<(Accepted & { item: PendingItem })[]> {
+    const r = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM inbox WHERE lease_owner IS NULL OR lease_owner = $1 OR lease_until <= $2 ORDER BY arrival LIMIT ${CLAIMABLE_BATCH}`, [this.owner, this.now()]);
     return r.rows.map((row) => ({ key: row.key, order: row.order_key, seq: Number(row.arrival), item: itemOf(row) }));
   }
 
@@ -129,10 +135,6 @@ export class PgInbox implements InboxStore {
   async mayRun(order: string, key: string, seq: number): Promise<boolean> {
     const r = await this.pool.query<{ earlier: boolean }>('SELECT EXISTS (SELECT 1 FROM inbox WHERE order_key = $1 AND arrival < $2 AND key <> $3) AS earlier', [order, seq, key]);
     return !r.rows[0]!.earlier;
-  }
-
-  heldElsewhere(item: PendingItem): boolean {
-    return item.lease !== undefined && item.lease.owner !== this.owner && item.lease.until > this.now();
   }
 
   async noticeSent(key: string, notice: string): Promise<void> {

@@ -76,7 +76,7 @@ describe('inbox', () => {
     expect(await inbox.finished('cli:0')).toMatchObject({ status: 'done' });
     expect(await store.get('inbox', 'cli:0')).toBeUndefined();
     expect(JSON.stringify(await inbox.finished('cli:0'))).not.toMatch(/ann-0/);
-    expect(await inbox.allPending()).toEqual([]);
+    expect(await inbox.claimable()).toEqual([]);
   });
 
   it('retries a turn whose delivery failed, without saying again what was delivered, and tells the user once', async () => {
