@@ -22,10 +22,13 @@ export interface Messenger {
   forget?(user: UserAddress): Promise<void>;
 }
 
+/** A conversation's member, with the display name where the platform gives it with the list (Teams does). */
+export type Member = UserAddress & { name?: string };
+
 /** Who is in a conversation, and when they work. */
 export interface Directory {
   /** Every member, all pages. */
-  members(conversation: Address): Promise<UserAddress[]>;
+  members(conversation: Address): Promise<Member[]>;
   /** IANA time zone, when the platform knows it. */
   timeZone(user: UserAddress): Promise<string | undefined>;
 }

@@ -75,11 +75,11 @@ describe('Teams Messenger and Directory', () => {
     expect(connector.calls.filter((c) => c.path === '/v3/conversations')).toHaveLength(created.length);
   });
 
-  it('reads every member (paged) and the time zone the client sent', async () => {
+  it('reads every member (paged) with their name, and the time zone the client sent', async () => {
     connector.members = [{ id: '29:ann', name: 'Ann' }, { id: '29:bob', name: 'Bob' }];
     expect(await messenger.members({ channel: 'teams', team: 't1', conversation: '19:channel' })).toEqual([
-      { channel: 'teams', team: 't1', user: '29:ann' },
-      { channel: 'teams', team: 't1', user: '29:bob' },
+      { channel: 'teams', team: 't1', user: '29:ann', name: 'Ann' },
+      { channel: 'teams', team: 't1', user: '29:bob', name: 'Bob' },
     ]);
     expect(connector.calls.some((c) => c.path.endsWith('/pagedmembers'))).toBe(true);
     expect(await messenger.timeZone({ channel: 'teams', team: 't1', user: '29:ann' })).toBe('Europe/Berlin');

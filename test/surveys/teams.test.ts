@@ -15,7 +15,7 @@ type Card = { body: Record<string, unknown>[] };
 
 describe('surveys in Teams', () => {
   const { connector, post, cards } = teamsRig({ ADVISOR_FACILITATORS: '29:fac' });
-  connector.members = ['fac', 'ann', 'bo', 'cy', 'dee'].map((u) => ({ id: `29:${u}`, name: u }));
+  connector.members = ['fac', 'ann', 'bo', 'cy', 'dee'].map((u) => ({ id: `29:${u}`, name: `${u[0]!.toUpperCase()}${u.slice(1)} Member` }));
   connector.unreachable.add('29:dee');
 
   const inChannel = (user: string, text: string) => post(teamsActivity(connector, { user, conversationType: 'channel', conversationId: CHANNEL, text: `<at>Advisor</at> ${text}`, entities: [mention] }));
@@ -64,6 +64,10 @@ describe('surveys in Teams', () => {
     // It goes to the facilitator's 1:1 chat, created for them (they had only written in the channel).
     await connector.waitFor(() => sentTo('fac').some((c) => /Invited 4 · started 2 · finished 0[\s\S]*1 member could not be reached/.test(textOf(c))));
     expect(connector.calls.filter((c) => c.path === '/v3/conversations' && (c.body.members as { id: string }[])[0]!.id === '29:cy')).toHaveLength(1);
+    // Who has not finished, by the names Teams listed (not by their ids); dee, unreachable, is counted apart.
+    const status = sentTo('fac').filter((c) => /Invited 4/.test(textOf(c))).at(-1)!;
+    expect(textOf(status)).toMatch(/Ann Member, Bo Member, Cy Member/);
+    expect(textOf(status)).not.toMatch(/29:|Dee/);
     for (const card of cards()) expect(cardProblems(card)).toEqual([]);
   });
 });

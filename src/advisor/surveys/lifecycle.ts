@@ -12,7 +12,7 @@ import type { TurnContext } from '../../core/context.js';
 import { userKeyOf } from '../../core/context.js';
 import { AdvisorError, UnreachableError } from '../../core/errors.js';
 import { sameConversation, type UserAddress } from '../../core/event.js';
-import type { JobContext, Ports } from '../../core/ports.js';
+import type { JobContext, Member, Ports } from '../../core/ports.js';
 import { isWorkingTime, nextWorkingTime, startOfDay } from '../../common/working-hours.js';
 import { listAll, type JsonValue } from '../../store/store.js';
 import { readProfile } from '../profile/model.js';
@@ -36,7 +36,7 @@ import {
   type Survey,
   type SurveyJob,
 } from './model.js';
-import { deadline, invitation, q, reminderMessage, statusMessage } from './render.js';
+import { deadline, invitation, q, reminderMessage, statusMessage, type StatusCounts } from './render.js';
 import { announceResults } from './report.js';
 
 /** An invitation claimed this long ago by an instance that has not recorded it is sent again. */
@@ -66,22 +66,22 @@ async function* roster(ports: Ports, surveyId: string): AsyncGenerator<{ key: st
   }
 }
 
-export async function counts(ports: Ports, surveyId: string): Promise<{ invited: number; started: number; finished: number; unreachable: number; waiting: string[] }> {
-  const c = { invited: 0, started: 0, finished: 0, unreachable: 0, waiting: [] as string[] };
+export async function counts(ports: Ports, surveyId: string): Promise<StatusCounts> {
+  const c: StatusCounts = { invited: 0, started: 0, finished: 0, unreachable: 0, waiting: [] };
   for await (const { entry } of roster(ports, surveyId)) {
     c.invited++;
     if (entry.unreachable) c.unreachable++;
     if (entry.state !== 'invited') c.started++;
     if (entry.state === 'finished') c.finished++;
-    else if (entry.user && !entry.unreachable) c.waiting.push(entry.user.user);
+    else if (entry.user && !entry.unreachable) c.waiting.push({ user: entry.user.user, ...(entry.name ? { name: entry.name } : {}) });
   }
-  c.waiting.sort();
+  c.waiting.sort((a, b) => (a.name ?? a.user).localeCompare(b.name ?? b.user));
   return c;
 }
 
 /** The members the audience names, now: conversation members and single users, without duplicates. */
-async function resolveAudience(ports: Ports, survey: Survey): Promise<UserAddress[]> {
-  const out = new Map<string, UserAddress>();
+async function resolveAudience(ports: Ports, survey: Survey): Promise<Member[]> {
+  const out = new Map<string, Member>();
   for (const conversation of survey.audience.conversations) {
     for (const member of await ports.directory.members(conversation)) {
       // The facilitator runs the survey; they answer it only when they named themselves.
@@ -104,12 +104,12 @@ export async function openSurvey(ctx: TurnContext, survey: Survey): Promise<void
   const members = await resolveAudience(ctx.ports, survey);
   if (!members.length) throw bad(t.emptyAudience);
   const ports = ctx.ports;
-  const keyed = await Promise.all(members.map(async (user) => ({ user, key: participantKey(survey.id, await rosterKey(ports, survey.id, userKeyOf(user))) })));
+  const keyed = await Promise.all(members.map(async ({ name, ...user }) => ({ user, name, key: participantKey(survey.id, await rosterKey(ports, survey.id, userKeyOf(user))) })));
   for (let i = 0; i < keyed.length; i += ROSTER_CHUNK) {
     const chunk = keyed.slice(i, i + ROSTER_CHUNK);
     await ports.store.updateMany(
       chunk.map((x) => ({ collection: participants.name, key: x.key })),
-      (current) => current.map((raw, j) => raw ?? participants.json({ user: chunk[j]!.user, state: 'invited', reminded: [] })),
+      (current) => current.map((raw, j) => raw ?? participants.json({ user: chunk[j]!.user, ...(chunk[j]!.name ? { name: chunk[j]!.name.slice(0, 200) } : {}), state: 'invited', reminded: [] })),
     );
   }
   const opened = await surveys.update(ports.store, surveyKey(survey.id), (s) => (s && s.state === 'draft' ? { ...s, state: 'open', openedAt: ctx.now.toISOString(), invited: keyed.length } : s));

@@ -123,6 +123,8 @@ export type ParticipantState = (typeof PARTICIPANT_STATES)[number];
 const ParticipantSchema = z.object({
   /** Absent once the participant asked to be forgotten: the entry then only counts as invited. */
   user: User.optional(),
+  /** Their display name where the platform lists one (Teams), for the facilitator's status; gone with `user`. */
+  name: z.string().max(200).optional(),
   state: z.enum(PARTICIPANT_STATES),
   /** Invitation: claimed (being sent) and sent; an unreachable member is marked so and counted. */
   inviting: z.number().optional(),

@@ -159,8 +159,17 @@ export function reminderMessage(survey: Survey, lang: Lang, zone: string, starte
   return { text: t.reminder(q(survey.title, 120), deadline(survey, lang, zone), started), buttons: [{ label: started ? t.continueButton : t.start, action: { id: 'surveys.start', value: survey.id }, style: 'primary' }] };
 }
 
+/** The roster's counts for the status, and who has not finished (their platform id and, where known, name). */
+export interface StatusCounts {
+  invited: number;
+  started: number;
+  finished: number;
+  unreachable: number;
+  waiting: { user: string; name?: string }[];
+}
+
 /** The facilitator's status: counts and who has not finished (completion only, never an answer). */
-export function statusMessage(survey: Survey, counts: { invited: number; started: number; finished: number; unreachable: number; waiting: string[] }, lang: Lang): Message {
+export function statusMessage(survey: Survey, counts: StatusCounts, lang: Lang): Message {
   const t = m(lang);
   if (survey.state === 'draft') return { text: t.statusDraft(q(survey.title, 120), survey.id) };
   const closed = survey.state === 'closed';
@@ -168,8 +177,9 @@ export function statusMessage(survey: Survey, counts: { invited: number; started
   const shown = counts.waiting.slice(0, 30);
   const lines = [t.status(q(survey.title, 120), survey.id, deadline(survey, lang), closed), t.statusCounts(counts.invited, counts.started, counts.finished, rate)];
   if (counts.unreachable) lines.push(t.statusUnreachable(counts.unreachable));
-  // Named by the platform where it can (Slack shows a mention as the member's name; they are not in this DM).
-  if (!closed) lines.push(counts.waiting.length ? t.statusWaiting(shown.map((u) => userMark(u, q(u, 60))).join(', '), counts.waiting.length - shown.length) : t.statusAllDone);
+  // Named by the platform where it can (Slack shows a mention as the member's name; they are not in this DM), else
+  // by the name the member list gave (Teams), else by their id.
+  if (!closed) lines.push(counts.waiting.length ? t.statusWaiting(shown.map((u) => userMark(u.user, q(u.name ?? u.user, 60))).join(', '), counts.waiting.length - shown.length) : t.statusAllDone);
   lines.push(t.statusPrivacy);
   const buttons: Button[] = closed
     ? [{ label: t.resultsButton, action: { id: 'surveys.results', value: survey.id }, style: 'primary' }]

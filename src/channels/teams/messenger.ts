@@ -10,7 +10,7 @@ import type { Logger } from '../../common/logger.js';
 import { AdvisorError, UnreachableError } from '../../core/errors.js';
 import { MessageRefSchema, type Address, type UserAddress } from '../../core/event.js';
 import type { Message, MessageRef, SayOptions, TurnOutput } from '../../core/message.js';
-import type { Directory, Messenger } from '../../core/ports.js';
+import type { Directory, Member, Messenger } from '../../core/ports.js';
 import type { Store } from '../../store/store.js';
 import type { FileLinks } from '../files/files.js';
 import { teamsMessages } from './messages.js';
@@ -192,16 +192,16 @@ export class TeamsMessenger implements Messenger, Directory {
     await teamsUsers.delete(this.store, userKey(user.team, user.user));
   }
 
-  async members(conversation: Address): Promise<UserAddress[]> {
+  async members(conversation: Address): Promise<Member[]> {
     const ref = await this.reference(conversation);
     // The members may be written to later (a survey's invitations): the tenant's way in must be known by then.
     await rememberTenant(this.store, ref, new Date());
     return inConversation(this.sender, ref, async (ctx) => {
-      const out: UserAddress[] = [];
+      const out: Member[] = [];
       let token: string | undefined;
       do {
         const page = await TeamsInfo.getPagedMembers(ctx, MEMBER_PAGE, token);
-        for (const m of page.members) out.push({ channel: 'teams', team: ref.tenantId, user: m.id });
+        for (const m of page.members) out.push({ channel: 'teams', team: ref.tenantId, user: m.id, ...(m.name ? { name: m.name } : {}) });
         token = page.continuationToken || undefined;
       } while (token);
       return out;
