@@ -146,7 +146,7 @@ export const en = {
     size: 'By company size',
   } satisfies Record<ProfileField, string>,
   breakdownGroup: (group: string, n: number, top: string) => `${group} (${n}): ${top}`,
-  other: 'other',
+  other: 'Other',
   kNote: (k: number) => `Groups of fewer than ${k} respondents are folded into “other” (or left out when that is still fewer than ${k}) and never named.`,
   suppressedNote: (n: number) => `${plural(n, 'respondent', 'respondents')} left out of this breakdown to keep small groups anonymous.`,
   compareTitle: (title: string, before: number, after: number) => `**Change in ranking: ${title}**, round ${before} → round ${after}`,
