@@ -22,6 +22,11 @@ describe('home country and target markets', () => {
     ['Vårt företag finns i Sverige och vi vill sälja till Norge.', 'SE', ['NO']],
     ['vi är ett svenskt företag som vill exportera till Tyskland', 'SE', ['DE']],
     ['Vi sitter i Göteborg, Sverige, och ska ställa ut på en mässa i Tyskland', 'SE', ['DE']],
+    // A company like the user's as the subject of the question.
+    ['Which export credit insurance can a Swedish SME get for a customer in Serbia?', 'SE', ['RS']],
+    ['Where can a small German company find customers in Sweden?', 'DE', ['SE']],
+    ['Kann ein deutsches KMU Fördermittel für eine Messe in Schweden bekommen?', 'DE', ['SE']],
+    ['Hur kan ett svenskt företag hitta kunder i Tyskland?', 'SE', ['DE']],
   ])('takes "%s" as a statement of home', (q, home, targets) => {
     expect(read(q)).toEqual({ home, targets });
   });
@@ -36,6 +41,14 @@ describe('home country and target markets', () => {
     ['Wir haben Kunden mit Sitz in Österreich', ['AT']],
     ['Wir suchen ein Unternehmen aus Norwegen', ['NO']],
     ['Vi söker en tillverkare i Tyskland', ['DE']],
+    // What the user sells there is theirs, the country is not.
+    ['Do we need CE marking to sell our machines in Norway?', ['NO']],
+    ['Our products are popular in Japan', ['JP']],
+    ['Brauchen wir eine CE-Kennzeichnung, um unsere Maschinen in Norwegen zu verkaufen?', ['NO']],
+    ['Wir wollen unsere Produkte in Frankreich verkaufen', ['FR']],
+    ['Behöver vi CE-märkning för att sälja våra maskiner i Norge?', ['NO']],
+    ['How do I invoice a German company?', ['DE']],
+    ['Can a German supplier deliver to us?', ['DE']],
   ])('takes the country in "%s" as a target market', (q, targets) => {
     expect(read(q)).toEqual({ targets });
   });
