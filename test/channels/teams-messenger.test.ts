@@ -59,6 +59,10 @@ describe('Teams Messenger and Directory', () => {
     const refused = messenger.direct({ channel: 'teams', team: 't1', user: '29:not-installed' });
     await expect(refused).rejects.toBeInstanceOf(AdvisorError);
     await expect(refused).rejects.toThrow(/cannot reach this person yet: they need to open a chat with the advisor, or the app must be installed for them/);
+    // The refusal stands for a day: asking again does not call Teams again.
+    const asked = connector.calls.filter((c) => c.path === '/v3/conversations').length;
+    await expect(messenger.direct({ channel: 'teams', team: 't1', user: '29:not-installed' })).rejects.toBeInstanceOf(AdvisorError);
+    expect(connector.calls.filter((c) => c.path === '/v3/conversations')).toHaveLength(asked);
     const calls = connector.calls.length;
     await expect(messenger.direct({ channel: 'teams', team: 't-unknown', user: '29:ann' })).rejects.toThrow(/cannot reach this person yet/);
     expect(connector.calls.length).toBe(calls);

@@ -19,6 +19,8 @@ import { cardAttachment, renderCard, summaryText, type AdaptiveCard, type FileLi
 
 /** No audience: botbuilder then uses the configured cloud's (public or government); its parameter type says string. */
 const CONFIGURED_AUDIENCE = undefined as unknown as string;
+/** How long Teams' refusal to create someone's 1:1 chat is believed before it is asked again. */
+const REFUSAL_KEPT_MS = 24 * 3600_000;
 /** Members are read in pages of this size (TeamsInfo's maximum is 500). */
 const MEMBER_PAGE = 200;
 
@@ -157,11 +159,14 @@ export class TeamsMessenger implements Messenger, Directory {
    */
   async direct(user: UserAddress): Promise<Address> {
     const record = await teamsUsers.get(this.store, userKey(user.team, user.user));
-    const personal = record?.personal ?? (await this.openPersonal(user));
+    const personal = record?.personal ?? (await this.openPersonal(user, record?.refusedAt));
     return { channel: 'teams', team: user.team, conversation: personal.conversationId };
   }
 
-  private async openPersonal(user: UserAddress): Promise<ConversationRef> {
+  private async openPersonal(user: UserAddress, refusedAt: string | undefined): Promise<ConversationRef> {
+    const now = new Date();
+    // A refusal stands for a while: every private reply to them would otherwise wait for another refused call.
+    if (refusedAt && now.getTime() - Date.parse(refusedAt) < REFUSAL_KEPT_MS) throw new UnreachableError(teamsMessages('en').cannotReach);
     const tenant = await teamsTenants.get(this.store, tenantKey(user.team));
     if (!tenant) throw new UnreachableError(teamsMessages('en').cannotReach);
     const { via } = tenant;
@@ -176,13 +181,17 @@ export class TeamsMessenger implements Messenger, Directory {
       );
     } catch (error) {
       const status = (error as { statusCode?: number }).statusCode;
-      // The user is not in a team the app is installed in, or has blocked the bot: asking again will not help.
-      if (status === 403 || status === 404) throw new UnreachableError(teamsMessages('en').cannotReach);
+      // The user is not in a team the app is installed in, or has blocked the bot: asking again soon will not help.
+      if (status === 403 || status === 404) {
+        const at = now.toISOString();
+        await teamsUsers.update(this.store, userKey(user.team, user.user), (current) => ({ ...current, refusedAt: at, updatedAt: current?.updatedAt ?? at }));
+        throw new UnreachableError(teamsMessages('en').cannotReach);
+      }
       throw error;
     }
     if (!created) throw new UnreachableError(teamsMessages('en').cannotReach);
     const ref = ConversationRefSchema.parse({ ...via, conversationId: created, conversationType: 'personal', tenantId: user.team });
-    const at = new Date().toISOString();
+    const at = now.toISOString();
     await teamsConversations.update(this.store, conversationKey(user.team, created), (current) => ({ greeted: false, ...current, ref, updatedAt: at }));
     await teamsUsers.update(this.store, userKey(user.team, user.user), (current) => ({ ...current, personal: current?.personal ?? ref, updatedAt: at }));
     return ref;

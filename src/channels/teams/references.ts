@@ -32,6 +32,8 @@ const UserRecord = z.object({
   /** IANA time zone from the activity (localTimezone), when the client sent it. */
   timeZone: z.string().max(100).optional(),
   aadObjectId: z.string().max(100).optional(),
+  /** When Teams last refused to create a 1:1 chat with them (the app is not installed for them). */
+  refusedAt: z.string().optional(),
   updatedAt: z.string(),
 });
 
