@@ -183,8 +183,7 @@ export class PgStore implements Store {
       const expiresAt = options?.expiresAt === undefined ? undefined : expiryOf(options);
       const apply = (row: Row | undefined) => {
         const current = live(row, this.now()) ? row!.value : undefined;
-        const next = change(current);
-        return { current, next, expires: expiresAt ?? keptExpiry(row, current) };
+        return { next: change(current), expires: expiresAt ?? keptExpiry(row, current) };
       };
       // Most updates meet no other writer of their record: a read and one conditional statement, two round trips
       // instead of a locked transaction's five. Only when that write finds the record changed or held does the
@@ -204,7 +203,7 @@ export class PgStore implements Store {
   private async tryUpdate(
     collection: string,
     key: string,
-    apply: (row: Row | undefined) => { current: JsonValue | undefined; next: JsonValue | undefined; expires: number | null },
+    apply: (row: Row | undefined) => { next: JsonValue | undefined; expires: number | null },
   ): Promise<{ done: true; value: JsonValue | undefined } | { done: false }> {
     const bytes = sortKey(key);
     const read = await this.pool.query<VersionedRow>('SELECT sort_key, value, expires_at, xmin::text AS version FROM records WHERE collection = $1 AND sort_key = $2', [collection, bytes]);
