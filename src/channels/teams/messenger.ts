@@ -14,7 +14,7 @@ import type { Directory, Member, Messenger } from '../../core/ports.js';
 import type { Store } from '../../store/store.js';
 import type { FileLinks } from '../files/files.js';
 import { teamsMessages } from './messages.js';
-import { ConversationRefSchema, conversationKey, rememberTenant, teamsConversations, teamsTenants, teamsUsers, tenantKey, userKey, type ConversationRef } from './references.js';
+import { ConversationRefSchema, conversationKey, remember, rememberTenant, teamsConversations, teamsTenants, teamsUsers, tenantKey, userKey, type ConversationRef } from './references.js';
 import { cardAttachment, renderCard, summaryText, type AdaptiveCard, type FileLink } from './render.js';
 
 /** No audience: botbuilder then uses the configured cloud's (public or government); its parameter type says string. */
@@ -191,9 +191,8 @@ export class TeamsMessenger implements Messenger, Directory {
     }
     if (!created) throw new UnreachableError(teamsMessages('en').cannotReach);
     const ref = ConversationRefSchema.parse({ ...via, conversationId: created, conversationType: 'personal', tenantId: user.team });
-    const at = now.toISOString();
-    await teamsConversations.update(this.store, conversationKey(user.team, created), (current) => ({ greeted: false, ...current, ref, updatedAt: at }));
-    await teamsUsers.update(this.store, userKey(user.team, user.user), (current) => ({ ...current, personal: current?.personal ?? ref, updatedAt: at }));
+    // Recorded as an opened chat is: the conversation and the user's way back.
+    await remember(this.store, ref, { id: user.user }, now);
     return ref;
   }
 

@@ -60,11 +60,9 @@ export const conversationKey = (tenant: string | undefined, conversation: string
 export const userKey = (tenant: string | undefined, user: string) => recordKey(tenant ?? '-', user);
 export const tenantKey = (tenant: string | undefined) => tenant ?? '-';
 
-const tenantRefOf = (ref: ConversationRef): TenantRef => TenantRefSchema.parse(ref);
-
 /** Remembers how to reach the conversation's tenant, unless that is what is remembered already. */
 export async function rememberTenant(store: Store, ref: ConversationRef, now: Date): Promise<void> {
-  const via = tenantRefOf(ref);
+  const via: TenantRef = TenantRefSchema.parse(ref);
   const key = tenantKey(ref.tenantId);
   if (JSON.stringify((await teamsTenants.get(store, key))?.via) === JSON.stringify(via)) return;
   await teamsTenants.update(store, key, () => ({ via, updatedAt: now.toISOString() }));
